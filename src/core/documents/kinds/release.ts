@@ -1,0 +1,73 @@
+import { z } from "zod";
+import {
+  apiProvision,
+  apiRequirement,
+  dnsLabel,
+  duration,
+  localDateTime,
+  sha256Digest,
+  timeZone,
+} from "../common-schemas.js";
+
+const canaryStep = z.union([
+  z.strictObject({ setWeight: z.int().min(0).max(100) }),
+  z.strictObject({ pause: z.strictObject({ duration: duration.optional() }) }),
+  z.strictObject({ analysis: z.strictObject({ interval: duration, count: z.int().min(1) }) }),
+]);
+
+export const strategy = z.union([
+  z.strictObject({ canary: z.strictObject({ steps: z.array(canaryStep) }) }),
+  z.strictObject({
+    blueGreen: z.strictObject({
+      previewChecks: z.array(z.string()).optional(),
+      scaleDownDelay: duration.optional(),
+    }),
+  }),
+  z.strictObject({
+    rolling: z.strictObject({
+      batchSize: z.int().min(1).optional(),
+      maxUnavailable: z.int().min(0).optional(),
+    }),
+  }),
+  z.strictObject({ recreate: z.strictObject({}) }),
+]);
+
+const migration = z.strictObject({
+  name: z
+    .string()
+    .regex(/^(V\d+|R)__\w+$/, 'must be a migration name such as "V7__add_status" or "R__views"'),
+  phase: z.enum(["expand", "migrate", "contract"]),
+});
+
+const change = z.strictObject({
+  service: dnsLabel,
+  version: z.string().min(1),
+  artifact: z.strictObject({ uri: z.string().optional(), digest: sha256Digest }).optional(),
+  provides: z.array(apiProvision).optional(),
+  requires: z.array(apiRequirement).optional(),
+  migrations: z.array(migration).optional(),
+  strategy: strategy.optional(),
+});
+
+const scopeItem = z.strictObject({
+  kind: z.enum(["feature", "fix", "tech-debt", "compliance", "security"]),
+  id: z.string().min(1),
+  title: z.string().optional(),
+});
+
+export const releaseSpec = z.strictObject({
+  owner: z.string().optional(),
+  cadence: z.enum(["ad-hoc", "weekly", "biweekly", "monthly", "quarterly"]).optional(),
+  scope: z.array(scopeItem).optional(),
+  environments: z.array(dnsLabel).min(1),
+  changes: z.array(change).min(1),
+  maxParallel: z.int().min(1).optional(),
+  rollbackWindow: duration.optional(),
+  window: z
+    .strictObject({ start: localDateTime, end: localDateTime, timeZone: timeZone.optional() })
+    .optional(),
+});
+
+export type ReleaseSpec = z.infer<typeof releaseSpec>;
+export type ReleaseChange = z.infer<typeof change>;
+export type Strategy = z.infer<typeof strategy>;
