@@ -168,3 +168,41 @@ export function checkReferences(
   }
   return problems;
 }
+
+/** A document that would be left with a dangling reference if `target` were deleted. */
+export interface Referrer {
+  readonly kind: DocumentKind;
+  readonly name: string;
+  readonly path: string;
+  readonly reason: string;
+}
+
+/**
+ * Who refers to `target` among `docs`: by name, or through an API that only `target` provides.
+ * Deleting a document is refused while this list is not empty.
+ */
+export function referrersOf(
+  target: { kind: DocumentKind; name: string },
+  docs: readonly UpshiftDocument[],
+): Referrer[] {
+  const others = docs.filter((d) => !(d.kind === target.kind && d.metadata.name === target.name));
+  const remaining = buildCatalog(others, []);
+  const before = buildCatalog(docs, []);
+  const referrers: Referrer[] = [];
+  for (const d of others) {
+    for (const ref of referencesOf(d)) {
+      const byName = ref.kind === target.kind && ref.name === target.name;
+      const byApi = ref.kind === "API" && before.apis.has(ref.name) && !remaining.apis.has(ref.name);
+      if (!byName && !byApi) continue;
+      referrers.push({
+        kind: d.kind,
+        name: d.metadata.name,
+        path: formatPath(ref.path),
+        reason: byName
+          ? `refers to ${target.kind} "${target.name}"`
+          : `requires API "${ref.name}", which only ${target.kind} "${target.name}" provides`,
+      });
+    }
+  }
+  return referrers;
+}

@@ -1,0 +1,200 @@
+import { DOCUMENT_KINDS } from "../core/documents/document-kinds.js";
+import { kindJsonSchema } from "../core/documents/json-schema.js";
+
+type Json = Record<string, unknown>;
+
+const problem = { $ref: "#/components/schemas/Problem" };
+const problemResponse = (description: string) => ({
+  description,
+  content: { "application/problem+json": { schema: problem } },
+});
+const json = (schema: Json, description = "OK") => ({
+  description,
+  content: { "application/json": { schema } },
+});
+const kindParam = {
+  name: "kind",
+  in: "path",
+  required: true,
+  description: "document kind, singular or plural, any case (service, Services, …)",
+  schema: { type: "string" },
+};
+const nameParam = { name: "name", in: "path", required: true, schema: { type: "string" } };
+const common = {
+  "401": problemResponse("no or unknown API token"),
+  "403": problemResponse("the token's role does not allow this"),
+};
+
+/** Each /v1 operation: the single list the OpenAPI document and the route test are built from. */
+export const OPERATIONS: Record<string, Record<string, Json>> = {
+  "/v1/whoami": {
+    get: {
+      operationId: "whoami",
+      summary: "The caller's token name and role",
+      responses: { "200": json({ type: "object" }), ...common },
+    },
+  },
+  "/v1/documents": {
+    post: {
+      operationId: "applyDocuments",
+      summary: "Validate and apply documents (YAML or JSON, one or many): all of them or none",
+      parameters: [
+        {
+          name: "dryRun",
+          in: "query",
+          schema: { type: "boolean" },
+          description: "validate and report, write nothing",
+        },
+      ],
+      requestBody: {
+        required: true,
+        content: {
+          "application/yaml": { schema: { type: "string" } },
+          "application/json": { schema: { $ref: "#/components/schemas/Document" } },
+        },
+      },
+      responses: {
+        "200": json({ $ref: "#/components/schemas/ApplyResult" }),
+        "400": problemResponse(
+          "invalid documents; `errors` lists every problem with file, line, column and path",
+        ),
+        ...common,
+      },
+    },
+  },
+  "/v1/documents/{kind}": {
+    get: {
+      operationId: "listDocuments",
+      summary: "Every stored document of a kind",
+      parameters: [kindParam],
+      responses: {
+        "200": json({
+          type: "object",
+          properties: { items: { type: "array", items: { $ref: "#/components/schemas/StoredDocument" } } },
+        }),
+        ...common,
+      },
+    },
+  },
+  "/v1/documents/{kind}/{name}": {
+    get: {
+      operationId: "getDocument",
+      summary: "One stored document with its generation and hash",
+      parameters: [kindParam, nameParam],
+      responses: {
+        "200": json({ $ref: "#/components/schemas/StoredDocument" }),
+        "404": problemResponse("no such document"),
+        ...common,
+      },
+    },
+    delete: {
+      operationId: "deleteDocument",
+      summary: "Delete a document; refused while another document refers to it",
+      parameters: [kindParam, nameParam],
+      responses: {
+        "204": { description: "deleted" },
+        "404": problemResponse("no such document"),
+        "409": problemResponse("still referenced"),
+        ...common,
+      },
+    },
+  },
+  "/v1/documents/{kind}/{name}/history": {
+    get: {
+      operationId: "documentHistory",
+      summary: "Every applied generation and deletion of a document",
+      parameters: [kindParam, nameParam],
+      responses: { "200": json({ type: "object" }), "404": problemResponse("no such document"), ...common },
+    },
+  },
+};
+
+/** OpenAPI 3.1 document of the API, with document schemas generated from the same zod source. */
+export function openApiDocument(
+  version: string,
+  extraOperations: Record<string, Record<string, Json>> = {},
+): Json {
+  const schemas: Json = {
+    Problem: {
+      type: "object",
+      description: "RFC 9457 problem details",
+      required: ["type", "title", "status", "detail", "code"],
+      properties: {
+        type: { type: "string" },
+        title: { type: "string" },
+        status: { type: "integer" },
+        detail: { type: "string" },
+        code: { type: "string", description: "stable machine-readable code" },
+        instance: { type: "string" },
+        errors: {
+          type: "array",
+          items: {
+            type: "object",
+            properties: {
+              code: { type: "string" },
+              file: { type: "string" },
+              line: { type: "integer" },
+              column: { type: "integer" },
+              path: { type: "string" },
+              message: { type: "string" },
+            },
+          },
+        },
+      },
+    },
+    ApplyResult: {
+      type: "object",
+      properties: {
+        dryRun: { type: "boolean" },
+        applied: {
+          type: "array",
+          items: {
+            type: "object",
+            properties: {
+              kind: { type: "string" },
+              name: { type: "string" },
+              generation: { type: "integer" },
+              hash: { type: "string" },
+              action: { enum: ["created", "configured", "unchanged"] },
+            },
+          },
+        },
+      },
+    },
+    StoredDocument: {
+      type: "object",
+      properties: {
+        document: { $ref: "#/components/schemas/Document" },
+        generation: { type: "integer" },
+        hash: { type: "string" },
+        createdAt: { type: "string", format: "date-time" },
+        updatedAt: { type: "string", format: "date-time" },
+        updatedBy: { type: ["string", "null"] },
+      },
+    },
+    Document: { oneOf: DOCUMENT_KINDS.map((k) => ({ $ref: `#/components/schemas/${k}` })) },
+  };
+  for (const kind of DOCUMENT_KINDS) {
+    const { $schema: _ignored, ...schema } = kindJsonSchema(kind);
+    schemas[kind] = schema;
+  }
+  const paths: Json = {};
+  for (const [path, ops] of Object.entries({ ...OPERATIONS, ...extraOperations })) {
+    const withSecurity: Json = {};
+    for (const [method, op] of Object.entries(ops))
+      withSecurity[method] = { security: [{ bearer: [] }], ...op };
+    paths[path] = withSecurity;
+  }
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "Upshift API",
+      version,
+      description: "Upgrade control plane. Every /v1 route needs `Authorization: Bearer <token>`.",
+    },
+    servers: [{ url: "/" }],
+    components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } }, schemas },
+    security: [{ bearer: [] }],
+    paths,
+  };
+}

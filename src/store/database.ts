@@ -1,0 +1,99 @@
+import { mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import SQLite from "better-sqlite3";
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from "kysely";
+import pg from "pg";
+import type { DialectName } from "./dialect-name.js";
+import { allMigrations } from "./migrations/all-migrations.js";
+import type { Schema } from "./schema.js";
+
+export type { DialectName };
+
+export interface StoreConfig {
+  /** `postgres://…` to use PostgreSQL; otherwise the embedded SQLite store in `dataDir`. */
+  readonly databaseUrl?: string;
+  readonly dataDir?: string;
+  /** PostgreSQL schema to use (created if missing); tests give each run its own. */
+  readonly pgSchema?: string;
+}
+
+export interface Database {
+  readonly db: Kysely<Schema>;
+  readonly dialect: DialectName;
+  /** Where the data lives, for messages (a path or the URL without credentials). */
+  readonly location: string;
+  close(): Promise<void>;
+}
+
+function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = "***";
+    return u.toString();
+  } catch {
+    return "postgres://…";
+  }
+}
+
+/** Opens the store and brings its schema up to date (migrations hold a lock, so replicas don't race). */
+export async function openDatabase(config: StoreConfig): Promise<Database> {
+  const url = config.databaseUrl;
+  let database: Database;
+  if (url !== undefined && /^postgres(ql)?:\/\//.test(url)) {
+    const schema = config.pgSchema;
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: 10,
+      ...(schema ? { options: `-c search_path=${schema}` } : {}),
+    });
+    if (schema) {
+      const client = await pool.connect();
+      try {
+        await client.query(`create schema if not exists "${schema.replaceAll('"', '""')}"`);
+      } finally {
+        client.release();
+      }
+    }
+    const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+    database = { db, dialect: "postgres", location: redactUrl(url), close: () => db.destroy() };
+    await migrateToLatest(database, schema);
+    return database;
+  } else {
+    const dir = resolve(config.dataDir ?? ".upshift");
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, "upshift.db");
+    const sqlite = new SQLite(file);
+    sqlite.pragma("journal_mode = WAL");
+    sqlite.pragma("busy_timeout = 5000");
+    sqlite.pragma("foreign_keys = ON");
+    sqlite.pragma("synchronous = NORMAL");
+    const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: sqlite }) });
+    database = { db, dialect: "sqlite", location: file, close: () => db.destroy() };
+  }
+  await migrateToLatest(database);
+  return database;
+}
+
+async function migrateToLatest(database: Database, schema?: string): Promise<void> {
+  const migrator = new Migrator({
+    db: database.db,
+    // Kysely looks for its bookkeeping tables across all schemas unless told which one is ours.
+    ...(schema ? { migrationTableSchema: schema } : {}),
+    provider: { getMigrations: async () => allMigrations(database.dialect) },
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error !== undefined) {
+    const failed = results?.find((r) => r.status === "Error")?.migrationName ?? "unknown";
+    throw new Error(`store schema migration ${failed} failed on ${database.location}`, { cause: error });
+  }
+}
+
+/** True when the database answers a trivial query (for /readyz). */
+export async function isReachable(database: Database): Promise<boolean> {
+  try {
+    await sql`select 1`.execute(database.db);
+    return true;
+  } catch {
+    return false;
+  }
+}

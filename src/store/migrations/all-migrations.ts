@@ -1,0 +1,10 @@
+import type { Migration } from "kysely";
+import type { DialectName } from "../dialect-name.js";
+import { documentsAndTokens } from "./0001-documents-and-tokens.js";
+
+/** Schema migrations in order; names are permanent once released. */
+export function allMigrations(dialect: DialectName): Record<string, Migration> {
+  return {
+    "0001-documents-and-tokens": documentsAndTokens(dialect),
+  };
+}
