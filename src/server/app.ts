@@ -7,7 +7,7 @@ import { registerAuth } from "./auth.js";
 import { registerMetrics } from "./metrics.js";
 import { openApiDocument } from "./openapi.js";
 import { sendProblem } from "./problem.js";
-import { registerDocumentRoutes } from "./routes/documents.js";
+import { FILES_MEDIA_TYPE, registerDocumentRoutes } from "./routes/documents.js";
 import { UPSHIFT_VERSION } from "./version.js";
 
 export interface AppOptions {
@@ -38,7 +38,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Document bodies keep their text so that problems can point at line and column.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(
-    ["application/json", "application/yaml", "application/x-yaml", "text/yaml", "text/plain"],
+    [
+      "application/json",
+      FILES_MEDIA_TYPE,
+      "application/yaml",
+      "application/x-yaml",
+      "text/yaml",
+      "text/plain",
+    ],
     { parseAs: "string" },
     (_request, body, done) => done(null, body),
   );

@@ -51,6 +51,21 @@ export const OPERATIONS: Record<string, Record<string, Json>> = {
         content: {
           "application/yaml": { schema: { type: "string" } },
           "application/json": { schema: { $ref: "#/components/schemas/Document" } },
+          "application/vnd.upshift.files+json": {
+            schema: {
+              type: "object",
+              description: "several named files, so that problems point into them (what the CLI sends)",
+              properties: {
+                files: {
+                  type: "array",
+                  items: {
+                    type: "object",
+                    properties: { name: { type: "string" }, text: { type: "string" } },
+                  },
+                },
+              },
+            },
+          },
         },
       },
       responses: {

@@ -5,6 +5,8 @@ import type { DocumentProblem, ProblemCode } from "./problem.js";
 export interface SourceFile {
   readonly name: string;
   readonly text: string;
+  /** Size in bytes when the reader refused to load an oversized file (then `text` is empty). */
+  readonly sizeBytes?: number;
 }
 
 /** Guards against hostile input; defaults suit fleets of tens of thousands of documents. */
@@ -107,7 +109,7 @@ export function readYamlSource(
   const problem = (code: ProblemCode, line: number, column: number, message: string) =>
     problems.push({ code, file: file.name, line, column, path: "", message });
 
-  const bytes = utf8Length(file.text, limits.maxBytes);
+  const bytes = file.sizeBytes ?? utf8Length(file.text, limits.maxBytes);
   if (bytes > limits.maxBytes) {
     problem(
       "input.too-large",

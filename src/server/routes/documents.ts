@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { DOCUMENT_KINDS, type DocumentKind, resolveKindName } from "../../core/documents/document-kinds.js";
+import type { SourceFile } from "../../core/documents/yaml-source.js";
 import { InputError, NotFoundError } from "../../core/errors/domain-error.js";
 import type { StoredDocument } from "../../store/document-repository.js";
 import type { Store } from "../../store/store.js";
@@ -13,6 +14,38 @@ function kindFrom(text: string): DocumentKind {
       `unknown kind "${text}"; one of ${DOCUMENT_KINDS.join(", ")}`,
     );
   return kind;
+}
+
+/** The CLI sends files with their names, so that problems point into the user's own files. */
+export const FILES_MEDIA_TYPE = "application/vnd.upshift.files+json";
+
+function filesFromEnvelope(body: string): SourceFile[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch (error) {
+    throw new InputError(
+      "documents.bad-envelope",
+      `the ${FILES_MEDIA_TYPE} body is not JSON: ${(error as Error).message}`,
+    );
+  }
+  const files = (parsed as { files?: unknown }).files;
+  const valid =
+    Array.isArray(files) &&
+    files.length > 0 &&
+    files.every(
+      (f) =>
+        typeof f?.name === "string" &&
+        typeof f?.text === "string" &&
+        (f.sizeBytes === undefined || typeof f.sizeBytes === "number"),
+    );
+  if (!valid) {
+    throw new InputError(
+      "documents.bad-envelope",
+      `the ${FILES_MEDIA_TYPE} body must be {"files": [{"name": string, "text": string}, …]} with at least one file`,
+    );
+  }
+  return files as SourceFile[];
 }
 
 const present = (s: StoredDocument) => ({
@@ -36,7 +69,10 @@ export function registerDocumentRoutes(app: FastifyInstance, store: Store, now: 
       );
     }
     const dryRun = request.query.dryRun === "true" || request.query.dryRun === "1";
-    const { outcomes } = await store.documents.apply([{ name: "request-body", text: body }], {
+    const files = String(request.headers["content-type"]).startsWith(FILES_MEDIA_TYPE)
+      ? filesFromEnvelope(body)
+      : [{ name: "request-body", text: body }];
+    const { outcomes } = await store.documents.apply(files, {
       actor: principal.name,
       now: now(),
       dryRun,

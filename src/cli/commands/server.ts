@@ -1,0 +1,39 @@
+import type { Command } from "commander";
+import { startServer } from "../../server/start-server.js";
+import { storeConfigFromEnv } from "../../store/store.js";
+import { CliError, EXIT } from "../exit-codes.js";
+import type { GlobalOptions } from "../global-options.js";
+import { readSources } from "../read-sources.js";
+
+/** `upshift server`: the API on the embedded store, or on PostgreSQL with UPSHIFT_DATABASE_URL. */
+export function registerServer(program: Command): void {
+  program
+    .command("server")
+    .description(
+      "run the Upshift server (SQLite in --data-dir, or PostgreSQL when UPSHIFT_DATABASE_URL is set)",
+    )
+    .option("--port <port>", "TCP port", "7400")
+    .option("--host <host>", "address to listen on", "127.0.0.1")
+    .option("--apply <paths...>", "documents to apply at start")
+    .option("--bootstrap-token", "on a store without tokens, create an admin token and print it once")
+    .option("--log-level <level>", "fatal, error, warn, info, debug", "info")
+    .action(
+      async (
+        options: { port: string; host: string; apply?: string[]; bootstrapToken?: boolean; logLevel: string },
+        command: Command,
+      ) => {
+        const port = Number(options.port);
+        if (!Number.isInteger(port) || port < 0 || port > 65535)
+          throw new CliError(`--port must be 0-65535; got "${options.port}"`, EXIT.usage);
+        const apply = options.apply ? readSources(options.apply) : [];
+        await startServer({
+          port,
+          host: options.host,
+          store: storeConfigFromEnv(command.optsWithGlobals<GlobalOptions>().dataDir),
+          apply,
+          bootstrapToken: options.bootstrapToken === true,
+          logLevel: options.logLevel,
+        });
+      },
+    );
+}

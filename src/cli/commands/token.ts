@@ -1,0 +1,71 @@
+import type { Command } from "commander";
+import { isRole, ROLES } from "../../core/auth/role.js";
+import { openStore, storeConfigFromEnv } from "../../store/store.js";
+import { CliError, EXIT } from "../exit-codes.js";
+import type { GlobalOptions } from "../global-options.js";
+import { parseOutputFormat, printResult, renderTable } from "../output.js";
+
+async function withStore<T>(
+  command: Command,
+  work: (store: Awaited<ReturnType<typeof openStore>>) => Promise<T>,
+): Promise<T> {
+  const store = await openStore(storeConfigFromEnv(command.optsWithGlobals<GlobalOptions>().dataDir));
+  try {
+    return await work(store);
+  } finally {
+    await store.close();
+  }
+}
+
+/**
+ * `upshift token create|list|revoke`: works on the store directly (data dir or
+ * UPSHIFT_DATABASE_URL), so the first admin token can be made before any exists.
+ */
+export function registerToken(program: Command): void {
+  const token = program.command("token").description("manage API tokens (directly on the store)");
+  token
+    .command("create")
+    .description("create a token and print it once")
+    .requiredOption("--name <name>", "who or what uses the token")
+    .requiredOption("--role <role>", ROLES.join(" | "))
+    .option("-o, --output <format>", "text or json", "text")
+    .action(async (options: { name: string; role: string; output: string }, command: Command) => {
+      const format = parseOutputFormat(options.output, ["text", "json"]);
+      if (!isRole(options.role))
+        throw new CliError(`--role must be one of ${ROLES.join(", ")}; got "${options.role}"`, EXIT.usage);
+      const role = options.role;
+      const created = await withStore(command, (store) =>
+        store.tokens.create(options.name, role, new Date()),
+      );
+      if (format === "json")
+        process.stdout.write(`${JSON.stringify({ token: created.token, ...created.info }, null, 2)}\n`);
+      else {
+        process.stdout.write(`${created.token}\n`);
+        process.stderr.write(
+          `token "${options.name}" (${role}) created; it is shown only now — store it safely\n`,
+        );
+      }
+    });
+  token
+    .command("list")
+    .description("list tokens (never their secrets)")
+    .option("-o, --output <format>", "table, json or yaml", "table")
+    .action(async (options: { output: string }, command: Command) => {
+      const format = parseOutputFormat(options.output);
+      const list = await withStore(command, (store) => store.tokens.list());
+      printResult(format, list, () =>
+        renderTable(
+          ["id", "name", "role", "created", "last used", "revoked"],
+          list.map((t) => [t.id, t.name, t.role, t.createdAt, t.lastUsedAt ?? "", t.revokedAt ?? ""]),
+        ),
+      );
+    });
+  token
+    .command("revoke")
+    .description("revoke a token by id or name")
+    .argument("<id-or-name>")
+    .action(async (idOrName: string, _options: unknown, command: Command) => {
+      const revoked = await withStore(command, (store) => store.tokens.revoke(idOrName, new Date()));
+      process.stdout.write(`revoked token "${revoked.name}" (${revoked.id})\n`);
+    });
+}

@@ -1,0 +1,68 @@
+import type { FastifyInstance } from "fastify";
+import type { SourceFile } from "../core/documents/yaml-source.js";
+import type { StoreConfig } from "../store/database.js";
+import { openStore, type Store } from "../store/store.js";
+import { buildApp, REDACTED_LOG_PATHS } from "./app.js";
+
+export interface ServerOptions {
+  readonly port: number;
+  readonly host: string;
+  readonly store: StoreConfig;
+  /** Documents to apply at start (the Quick start applies the example workspace). */
+  readonly apply?: readonly SourceFile[];
+  /** On a store without tokens, create an admin token and print it once. */
+  readonly bootstrapToken?: boolean;
+  readonly logLevel?: string;
+}
+
+export interface RunningServer {
+  readonly app: FastifyInstance;
+  readonly store: Store;
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** Opens the store, applies start-up documents, listens, and stops gracefully on SIGTERM/SIGINT. */
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const store = await openStore(options.store);
+  const app = await buildApp({
+    store,
+    logger: {
+      level: options.logLevel ?? "info",
+      redact: { paths: REDACTED_LOG_PATHS, censor: "[redacted]" },
+    },
+  });
+  if (options.apply && options.apply.length > 0) {
+    const { outcomes } = await store.documents.apply(options.apply, {
+      actor: "upshift-server",
+      now: new Date(),
+    });
+    const changed = outcomes.filter((o) => o.action !== "unchanged").length;
+    app.log.info(`applied ${outcomes.length} start-up documents (${changed} changed)`);
+  }
+  if (options.bootstrapToken && (await store.tokens.count()) === 0) {
+    const { token } = await store.tokens.create("bootstrap-admin", "admin", new Date());
+    process.stdout.write(
+      `\nFirst start: created admin token (shown once):\n  export UPSHIFT_TOKEN=${token}\n\n`,
+    );
+  }
+  const address = await app.listen({ port: options.port, host: options.host });
+  process.stdout.write(
+    `Upshift listening on ${address} (store: ${store.database.dialect} at ${store.database.location}); API docs at ${address}/docs\n`,
+  );
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      await app.close();
+      await store.close();
+    })();
+    return closing;
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    app.log.info(`${signal}: finishing requests in flight, then stopping`);
+    void close().then(() => process.exit(0));
+  };
+  process.once("SIGTERM", onSignal);
+  process.once("SIGINT", onSignal);
+  return { app, store, url: address, close };
+}

@@ -1,0 +1,160 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli, startCliServer } from "../support/cli.js";
+import { PG_URL } from "../support/store-targets.js";
+
+describe("upshift CLI without a server", () => {
+  it("validates the examples (exit 0) and reports every mistake of a file with line:column (exit 1)", () => {
+    const ok = runCli(["validate", "examples/"]);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/ok: \d+ documents in \d+ files are valid/);
+    const bad = runCli(["validate", "test/fixtures/ten-mistakes.yaml"]);
+    expect(bad.code).toBe(1);
+    const lines = bad.stderr.trim().split("\n");
+    expect(lines.filter((l) => /^test\/fixtures\/ten-mistakes\.yaml:\d+:\d+ /.test(l))).toHaveLength(12);
+    expect(lines.at(-1)).toBe("error: 12 problems in 1 file");
+    const json = JSON.parse(
+      runCli(["validate", "test/fixtures/ten-mistakes.yaml", "--output", "json"]).stdout,
+    );
+    expect(json.valid).toBe(false);
+    expect(new Set(json.problems.map((p: { code: string }) => p.code)).size).toBeGreaterThanOrEqual(10);
+  });
+
+  it("refuses a 50 MB file without reading it", () => {
+    const dir = mkdtempSync(join(tmpdir(), "upshift-big-"));
+    try {
+      const file = join(dir, "big.yaml");
+      writeFileSync(file, Buffer.alloc(50 * 1024 * 1024, 0x61));
+      const started = Date.now();
+      const r = runCli(["validate", file]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain("input.too-large");
+      expect(Date.now() - started).toBeLessThan(5000);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("uses exit 2 for usage errors and 4 when the server cannot be reached", () => {
+    expect(runCli(["frobnicate"]).code).toBe(2);
+    expect(runCli(["get", "service", "--output", "xml"]).code).toBe(2);
+    const r = runCli(["get", "service", "--server", "http://127.0.0.1:9"]);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain("cannot reach the Upshift server");
+    expect(runCli(["--help"]).code).toBe(0);
+  });
+
+  it("init writes a workspace that validates, and never overwrites", () => {
+    const dir = mkdtempSync(join(tmpdir(), "upshift-init-"));
+    try {
+      expect(runCli(["init", join(dir, "ws")]).code).toBe(0);
+      expect(runCli(["validate", join(dir, "ws")]).code).toBe(0);
+      expect(runCli(["init", join(dir, "ws")]).code).toBe(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+type Backend = {
+  name: string;
+  env: () => Record<string, string>;
+  setup: () => Promise<void>;
+  teardown: () => Promise<void>;
+};
+
+const dataDir = mkdtempSync(join(tmpdir(), "upshift-cli-"));
+const pgDatabase = `upshift_cli_${process.pid}`;
+const backends: Backend[] = [
+  {
+    name: "sqlite",
+    env: () => ({ UPSHIFT_DATA_DIR: dataDir }),
+    setup: async () => {},
+    teardown: async () => rmSync(dataDir, { recursive: true, force: true }),
+  },
+];
+if (PG_URL) {
+  const admin = async (sql: string) => {
+    const c = new pg.Client({ connectionString: PG_URL });
+    await c.connect();
+    try {
+      await c.query(sql);
+    } finally {
+      await c.end();
+    }
+  };
+  const url = new URL(PG_URL);
+  url.pathname = `/${pgDatabase}`;
+  backends.push({
+    name: "postgres",
+    env: () => ({ UPSHIFT_DATABASE_URL: url.toString() }),
+    setup: () => admin(`create database ${pgDatabase}`),
+    teardown: () => admin(`drop database if exists ${pgDatabase} with (force)`),
+  });
+}
+
+describe.each(backends)("upshift CLI against a server on $name", (backend) => {
+  beforeAll(() => backend.setup());
+  afterAll(() => backend.teardown());
+
+  it("creates a token on the store, serves, applies, gets, refuses bad input and stops on SIGTERM", async () => {
+    const env = backend.env();
+    const created = runCli(["token", "create", "--name", "ops", "--role", "admin"], env);
+    expect(created.code).toBe(0);
+    const token = created.stdout.trim();
+    expect(token).toMatch(/^upshift_/);
+    expect(runCli(["token", "list", "--output", "json"], env).stdout).not.toContain(token);
+
+    const server = await startCliServer([], env);
+    try {
+      const health = await fetch(`${server.url}/healthz`);
+      expect(health.status).toBe(200);
+      const conn = { ...env, UPSHIFT_URL: server.url, UPSHIFT_TOKEN: token };
+      expect(runCli(["get", "service"], { ...env, UPSHIFT_URL: server.url }).code).toBe(1);
+      const applied = runCli(["apply", "-f", "examples/workspace", "--output", "json"], conn);
+      expect(applied.code, applied.stderr).toBe(0);
+      expect(JSON.parse(applied.stdout).applied).toHaveLength(10);
+      const services = JSON.parse(runCli(["get", "services", "-o", "json"], conn).stdout);
+      expect(services.map((s: { metadata: { name: string } }) => s.metadata.name)).toEqual([
+        "inventory",
+        "orders",
+        "payments",
+        "web",
+      ]);
+      const table = runCli(["get", "release"], conn).stdout;
+      expect(table).toMatch(/^NAME\s+GENERATION/);
+      expect(table).toContain("r2027-01");
+      const bad = runCli(["apply", "-f", "test/fixtures/ten-mistakes.yaml"], conn);
+      expect(bad.code).toBe(1);
+      expect(bad.stderr).toContain("test/fixtures/ten-mistakes.yaml:37:15 ref.unknown-service");
+      const yaml = runCli(["get", "service", "orders"], conn).stdout;
+      expect(yaml).toContain("version: 2.3.0");
+      expect(server.output()).not.toContain(token);
+    } finally {
+      expect(await server.stop("SIGTERM")).toBe(0);
+    }
+  });
+});
+
+describe("token secrets", () => {
+  it("never appear in the server log even at debug level", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "upshift-log-"));
+    try {
+      const token = runCli(["token", "create", "--name", "a", "--role", "viewer"], {
+        UPSHIFT_DATA_DIR: dir,
+      }).stdout.trim();
+      const server = await startCliServer(["--log-level", "debug"], { UPSHIFT_DATA_DIR: dir });
+      await fetch(`${server.url}/v1/whoami`, { headers: { authorization: `Bearer ${token}` } });
+      await fetch(`${server.url}/v1/whoami`, { headers: { authorization: `Bearer ${token}x` } });
+      await server.stop();
+      expect(server.output()).toContain("whoami");
+      expect(server.output()).not.toContain(token);
+      expect(readFileSync(join(dir, "upshift.db")).includes(Buffer.from(token))).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
