@@ -1,6 +1,4 @@
 import type { Command } from "commander";
-import { startServer } from "../../server/start-server.js";
-import { storeConfigFromEnv } from "../../store/store.js";
 import { CliError, EXIT } from "../exit-codes.js";
 import type { GlobalOptions } from "../global-options.js";
 import { readSources } from "../read-sources.js";
@@ -26,6 +24,9 @@ export function registerServer(program: Command): void {
         if (!Number.isInteger(port) || port < 0 || port > 65535)
           throw new CliError(`--port must be 0-65535; got "${options.port}"`, EXIT.usage);
         const apply = options.apply ? readSources(options.apply) : [];
+        // Loaded on demand so that other commands start without the HTTP server and database drivers.
+        const { startServer } = await import("../../server/start-server.js");
+        const { storeConfigFromEnv } = await import("../../store/store.js");
         await startServer({
           port,
           host: options.host,

@@ -1,14 +1,13 @@
 import type { Command } from "commander";
 import { isRole, ROLES } from "../../core/auth/role.js";
-import { openStore, storeConfigFromEnv } from "../../store/store.js";
+import type { Store } from "../../store/store.js";
 import { CliError, EXIT } from "../exit-codes.js";
 import type { GlobalOptions } from "../global-options.js";
 import { parseOutputFormat, printResult, renderTable } from "../output.js";
 
-async function withStore<T>(
-  command: Command,
-  work: (store: Awaited<ReturnType<typeof openStore>>) => Promise<T>,
-): Promise<T> {
+async function withStore<T>(command: Command, work: (store: Store) => Promise<T>): Promise<T> {
+  // Loaded on demand so that other commands start without the database drivers.
+  const { openStore, storeConfigFromEnv } = await import("../../store/store.js");
   const store = await openStore(storeConfigFromEnv(command.optsWithGlobals<GlobalOptions>().dataDir));
   try {
     return await work(store);
