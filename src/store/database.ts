@@ -9,6 +9,9 @@ import type { Schema } from "./schema.js";
 
 export type { DialectName };
 
+// Epoch-millisecond columns are bigint on PostgreSQL; they fit a JavaScript number exactly.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value));
+
 export interface StoreConfig {
   /** `postgres://…` to use PostgreSQL; otherwise the embedded SQLite store in `dataDir`. */
   readonly databaseUrl?: string;

@@ -36,7 +36,80 @@ export interface TokenTable {
   last_used_at: string | null;
 }
 
+export interface RunTable {
+  id: string;
+  release: string;
+  environment: string;
+  phase: string;
+  message: string;
+  conditions: string;
+  plan: string;
+  started_by: string | null;
+  created_at: number;
+  updated_at: number;
+  finished_at: number | null;
+}
+
+/** Steps carry their lease: owner, generation (the fencing token) and expiry, all in epoch ms. */
+export interface StepTable {
+  id: string;
+  run_id: string;
+  key: string;
+  kind: string;
+  service: string | null;
+  wave: number;
+  direction: string;
+  depends_on: string;
+  input: string;
+  output: string;
+  state: string;
+  attempt: number;
+  lease_owner: string | null;
+  lease_generation: number;
+  lease_expires_at: number | null;
+  heartbeat_at: number | null;
+  wake_at: number | null;
+  ready_at: number | null;
+  claimed_at: number | null;
+  /** How the last claim happened: fresh (ready), wake (timer or signal) or takeover (lease expired). */
+  claim_kind: string | null;
+  message: string | null;
+  started_at: number | null;
+  finished_at: number | null;
+}
+
+export interface RunSignalTable {
+  id: Generated<number>;
+  run_id: string;
+  step_key: string | null;
+  kind: string;
+  value: string | null;
+  reason: string | null;
+  by: string;
+  at: number;
+}
+
+export interface RunEventTable {
+  id: Generated<number>;
+  run_id: string;
+  at: number;
+  type: string;
+  step_key: string | null;
+  data: string;
+}
+
+export interface RunLockTable {
+  service: string;
+  environment: string;
+  run_id: string;
+}
+
 export interface Schema {
+  runs: RunTable;
+  steps: StepTable;
+  run_signals: RunSignalTable;
+  run_events: RunEventTable;
+  run_locks: RunLockTable;
   documents: DocumentTable;
   document_history: DocumentHistoryTable;
   api_tokens: TokenTable;

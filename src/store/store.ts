@@ -1,23 +1,40 @@
+import type { WakeUpPort } from "../core/run/run-store-port.js";
 import { type Database, openDatabase, type StoreConfig } from "./database.js";
 import { DocumentRepository } from "./document-repository.js";
+import { RunRepository } from "./run-repository.js";
 import { TokenRepository } from "./token-repository.js";
+import { LocalWakeUps, PgWakeUps } from "./wake-ups.js";
 
 /** Everything the server and CLI need from persistence, opened together. */
 export interface Store {
   readonly database: Database;
   readonly documents: DocumentRepository;
   readonly tokens: TokenRepository;
+  readonly runs: RunRepository;
+  /** Wake-ups for engine workers when steps become ready. */
+  readonly wakeUps: WakeUpPort;
   close(): Promise<void>;
 }
 
 /** Opens the configured database, migrates it, and wires the repositories. */
 export async function openStore(config: StoreConfig): Promise<Store> {
   const database = await openDatabase(config);
+  let wakeUps: LocalWakeUps | PgWakeUps;
+  if (database.dialect === "postgres" && config.databaseUrl) {
+    const pgWakeUps = new PgWakeUps(config.databaseUrl, config.pgSchema);
+    await pgWakeUps.start();
+    wakeUps = pgWakeUps;
+  } else wakeUps = new LocalWakeUps();
   return {
     database,
     documents: new DocumentRepository(database),
     tokens: new TokenRepository(database),
-    close: () => database.close(),
+    runs: new RunRepository(database, () => wakeUps.notify()),
+    wakeUps,
+    close: async () => {
+      await wakeUps.close();
+      await database.close();
+    },
   };
 }
 

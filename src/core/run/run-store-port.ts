@@ -1,0 +1,47 @@
+import type { RunSignal } from "./signal.js";
+import type { Fence, StepOutcome } from "./step-handler.js";
+
+/** A step a worker now holds under lease. */
+export interface ClaimedStep {
+  readonly id: string;
+  readonly runId: string;
+  readonly environment: string;
+  readonly key: string;
+  readonly kind: string;
+  readonly service: string | null;
+  readonly direction: "forward" | "rollback";
+  readonly attempt: number;
+  readonly input: Record<string, unknown>;
+  readonly output: Record<string, unknown>;
+  readonly generation: number;
+  /** True when this claim took the step over from a worker whose lease expired. */
+  readonly takeover: boolean;
+  readonly readyAt: number | null;
+  readonly claimedAt: number;
+  readonly signals: readonly RunSignal[];
+}
+
+export interface RetryPolicy {
+  readonly maxAttempts: number;
+  /** Delay before attempt n+1, in ms. */
+  backoffMs(attempt: number): number;
+}
+
+/**
+ * What the engine needs from persistence. Every write on behalf of a step carries its fence and
+ * returns false when the lease generation moved on (another worker owns the step now).
+ */
+export interface RunStorePort {
+  claim(owner: string, leaseMs: number, limit: number, now: number): Promise<ClaimedStep[]>;
+  heartbeat(fence: Fence, leaseMs: number, now: number): Promise<boolean>;
+  checkpoint(fence: Fence, output: Record<string, unknown>, now: number): Promise<boolean>;
+  complete(fence: Fence, outcome: StepOutcome, now: number, retry: RetryPolicy): Promise<boolean>;
+  /** Earliest time a waiting step or an expiring lease needs a worker (for the poll timer). */
+  nextDueAt(now: number): Promise<number | null>;
+}
+
+/** Wake-ups when steps become ready: LISTEN/NOTIFY on PostgreSQL, in-process on SQLite. */
+export interface WakeUpPort {
+  subscribe(listener: () => void): () => void;
+  close(): Promise<void>;
+}

@@ -1,0 +1,238 @@
+import { LeaseLostError } from "../core/run/lease-lost-error.js";
+import type { ClaimedStep, RetryPolicy, RunStorePort, WakeUpPort } from "../core/run/run-store-port.js";
+import type { StepContext, StepOutcome } from "../core/run/step-handler.js";
+import type { HandlerRegistry } from "./handler-registry.js";
+
+export interface WorkerLog {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+}
+
+export interface WorkerOptions {
+  /** Unique per process: recorded as the lease owner. */
+  readonly id: string;
+  readonly store: RunStorePort;
+  readonly wakeUps: WakeUpPort;
+  readonly handlers: HandlerRegistry;
+  /** Lease length; heartbeats renew it every third of it. Default 15 s. */
+  readonly leaseMs?: number;
+  /** Steps executed at once by this worker. */
+  readonly concurrency?: number;
+  /** Longest sleep between polls when no wake-up arrives (the fallback to notifications). */
+  readonly pollMs?: number;
+  readonly retry?: RetryPolicy;
+  readonly clock?: () => number;
+  readonly log?: WorkerLog;
+  /** Called for every claim with its dispatch latency (ready → claimed), for metrics and benchmarks. */
+  readonly onDispatch?: (step: ClaimedStep, latencyMs: number) => void;
+}
+
+const DEFAULT_RETRY: RetryPolicy = {
+  maxAttempts: 3,
+  backoffMs: (attempt) => Math.min(30_000, 500 * 2 ** (attempt - 1)),
+};
+const silent: WorkerLog = { info: () => {}, warn: () => {} };
+
+/**
+ * One engine worker: claims due steps, runs their handlers under a heartbeated lease, and records
+ * outcomes with fenced writes. Any number of workers (one per replica) can share one database.
+ */
+export class Worker {
+  private running = false;
+  private readonly inflight = new Set<Promise<void>>();
+  private wake: (() => void) | undefined;
+  private pendingWake = false;
+  private unsubscribe: (() => void) | undefined;
+  private loopDone: Promise<void> | undefined;
+  private readonly leaseMs: number;
+  private readonly concurrency: number;
+  private readonly pollMs: number;
+  private readonly retry: RetryPolicy;
+  private readonly clock: () => number;
+  private readonly log: WorkerLog;
+  private readonly controllers = new Set<AbortController>();
+
+  constructor(private readonly options: WorkerOptions) {
+    this.leaseMs = options.leaseMs ?? 15_000;
+    this.concurrency = options.concurrency ?? 8;
+    this.pollMs = options.pollMs ?? 1_000;
+    this.retry = options.retry ?? DEFAULT_RETRY;
+    this.clock = options.clock ?? Date.now;
+    this.log = options.log ?? silent;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.unsubscribe = this.options.wakeUps.subscribe(() => this.kick());
+    this.loopDone = this.loop();
+  }
+
+  /** Stops claiming; waits for steps in flight (their leases stay valid until they finish). */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.unsubscribe?.();
+    this.kick();
+    await this.loopDone;
+    await Promise.allSettled([...this.inflight]);
+  }
+
+  /** Stops at once, abandoning steps in flight as a crash would (their leases expire; others take over). */
+  async halt(): Promise<void> {
+    this.running = false;
+    this.unsubscribe?.();
+    for (const c of this.controllers) c.abort(new Error("worker halted"));
+    this.kick();
+    await this.loopDone;
+  }
+
+  private kick(): void {
+    this.pendingWake = true;
+    const w = this.wake;
+    this.wake = undefined;
+    w?.();
+  }
+
+  private async sleep(ms: number): Promise<void> {
+    if (this.pendingWake) {
+      this.pendingWake = false;
+      return;
+    }
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.wake = undefined;
+        resolve();
+      }, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    this.pendingWake = false;
+  }
+
+  private async loop(): Promise<void> {
+    while (this.running) {
+      const free = this.concurrency - this.inflight.size;
+      let claimed: ClaimedStep[] = [];
+      if (free > 0) {
+        try {
+          claimed = await this.options.store.claim(this.options.id, this.leaseMs, free, this.clock());
+        } catch (error) {
+          this.log.warn("claim failed; retrying", { error: String(error) });
+          await this.sleep(this.pollMs);
+          continue;
+        }
+      }
+      for (const step of claimed) {
+        this.options.onDispatch?.(
+          step,
+          step.readyAt === null ? 0 : Math.max(0, step.claimedAt - step.readyAt),
+        );
+        const p = this.execute(step).finally(() => {
+          this.inflight.delete(p);
+          this.kick();
+        });
+        this.inflight.add(p);
+      }
+      if (claimed.length > 0 && claimed.length === free) continue;
+      let wait = this.pollMs;
+      try {
+        const due = await this.options.store.nextDueAt(this.clock());
+        if (due !== null) wait = Math.max(0, Math.min(wait, due - this.clock() + 1));
+      } catch {
+        // The poll below still runs; a database blip must not stop the worker.
+      }
+      await this.sleep(wait);
+    }
+  }
+
+  private async execute(step: ClaimedStep): Promise<void> {
+    const fence = { stepId: step.id, generation: step.generation };
+    const controller = new AbortController();
+    this.controllers.add(controller);
+    const beat = setInterval(
+      () => {
+        this.options.store.heartbeat(fence, this.leaseMs, this.clock()).then(
+          (ok) => {
+            if (!ok) controller.abort(new LeaseLostError(step.id, step.generation));
+          },
+          () => {
+            // A failed heartbeat is retried at the next beat; the lease outlives two misses.
+          },
+        );
+      },
+      Math.max(50, Math.floor(this.leaseMs / 3)),
+    );
+    try {
+      if (step.takeover)
+        this.log.warn(`taking over step ${step.key} of run ${step.runId}`, { attempt: step.attempt });
+      const outcome = await this.reconcile(step, fence, controller.signal);
+      if (controller.signal.aborted) return;
+      const recorded = await this.options.store.complete(fence, outcome, this.clock(), this.retry);
+      if (!recorded)
+        this.log.warn(`lease on step ${step.key} of run ${step.runId} was lost; outcome discarded`);
+    } catch (error) {
+      if (error instanceof LeaseLostError || controller.signal.aborted) {
+        this.log.warn(`stopped step ${step.key} of run ${step.runId}: ${String(error)}`);
+        return;
+      }
+      this.log.warn(`recording step ${step.key} failed: ${String(error)}`);
+    } finally {
+      clearInterval(beat);
+      this.controllers.delete(controller);
+    }
+  }
+
+  private async reconcile(
+    step: ClaimedStep,
+    fence: { stepId: string; generation: number },
+    abort: AbortSignal,
+  ): Promise<StepOutcome> {
+    const handler = this.options.handlers.get(step.kind);
+    if (handler === undefined) {
+      return {
+        kind: "failed",
+        message: `no handler for step kind "${step.kind}" (known: ${this.options.handlers.kinds().join(", ")})`,
+      };
+    }
+    let output = step.output;
+    const ctx: StepContext = {
+      runId: step.runId,
+      stepId: step.id,
+      key: step.key,
+      kind: step.kind,
+      service: step.service,
+      environment: step.environment,
+      direction: step.direction,
+      attempt: step.attempt,
+      input: step.input,
+      get output() {
+        return output;
+      },
+      signals: step.signals,
+      fence,
+      abort,
+      now: () => new Date(this.clock()),
+      idempotencyKey: (actionId) => `${step.runId}/${step.key}/${actionId}`,
+      checkpoint: async (next) => {
+        if (abort.aborted) throw new LeaseLostError(step.id, step.generation);
+        const ok = await this.options.store.checkpoint(fence, next, this.clock());
+        if (!ok) throw new LeaseLostError(step.id, step.generation);
+        output = next;
+      },
+      log: (message) => this.log.info(`[${step.key}] ${message}`),
+    };
+    try {
+      return await handler.reconcile(ctx);
+    } catch (error) {
+      if (error instanceof LeaseLostError) throw error;
+      if (abort.aborted) throw abort.reason instanceof Error ? abort.reason : new Error(String(abort.reason));
+      return {
+        kind: "failed",
+        message: error instanceof Error ? error.message : String(error),
+        retryable: true,
+      };
+    }
+  }
+}

@@ -1,0 +1,42 @@
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
+import { EffectLog } from "../adapters/drivers/test/effect-log.js";
+import { testStepHandler } from "../adapters/drivers/test/test-step-handler.js";
+import { HandlerRegistry } from "../engine/handler-registry.js";
+import { gateHandler } from "../engine/handlers/gate-handler.js";
+import { verifyHandler } from "../engine/handlers/verify-handler.js";
+import { waitHandler } from "../engine/handlers/wait-handler.js";
+import { Worker, type WorkerLog } from "../engine/worker.js";
+import type { Store } from "../store/store.js";
+
+export interface EngineOptions {
+  readonly leaseMs?: number;
+  readonly concurrency?: number;
+  readonly pollMs?: number;
+  /** Registers the `test` step handler writing to this effect file (for the engine's own tests). */
+  readonly testEffectsFile?: string;
+  readonly log?: WorkerLog;
+}
+
+/** The composition root of the engine: handlers by kind and one worker for this process. */
+export function startEngine(
+  store: Store,
+  options: EngineOptions = {},
+): { worker: Worker; handlers: HandlerRegistry; workerId: string } {
+  const handlers = new HandlerRegistry([waitHandler, gateHandler, verifyHandler]);
+  if (options.testEffectsFile) handlers.register(testStepHandler(new EffectLog(options.testEffectsFile)));
+  store.runs.setRevertible((kind) => handlers.isRevertible(kind));
+  const workerId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const worker = new Worker({
+    id: workerId,
+    store: store.runs,
+    wakeUps: store.wakeUps,
+    handlers,
+    ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}),
+    ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+    ...(options.pollMs ? { pollMs: options.pollMs } : {}),
+    ...(options.log ? { log: options.log } : {}),
+  });
+  worker.start();
+  return { worker, handlers, workerId };
+}

@@ -1,0 +1,729 @@
+import { randomUUID } from "node:crypto";
+import { sql, type Transaction } from "kysely";
+import { ConflictError, InputError, NotFoundError } from "../core/errors/domain-error.js";
+import { newlyReady, rollbackPlan, type StepView } from "../core/run/run-graph.js";
+import { conditionsFor, deriveRunStatus, isTerminalPhase, type RunPhase } from "../core/run/run-phase.js";
+import { checkRunPlan, type PlannedStep, type RunPlan } from "../core/run/run-plan.js";
+import type { ClaimedStep, RetryPolicy, RunStorePort } from "../core/run/run-store-port.js";
+import { type RunSignal, type SignalKind, STEP_SIGNALS } from "../core/run/signal.js";
+import type { Fence, StepOutcome } from "../core/run/step-handler.js";
+import type { StepState } from "../core/run/step-state.js";
+import type { Database } from "./database.js";
+import type { Schema, StepTable } from "./schema.js";
+
+type Trx = Transaction<Schema>;
+
+export interface RunRecord {
+  readonly id: string;
+  readonly release: string;
+  readonly environment: string;
+  readonly phase: RunPhase;
+  readonly message: string;
+  readonly conditions: unknown;
+  readonly startedBy: string | null;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  readonly finishedAt: number | null;
+}
+
+export interface StepRecord {
+  readonly id: string;
+  readonly key: string;
+  readonly kind: string;
+  readonly service: string | null;
+  readonly wave: number;
+  readonly direction: "forward" | "rollback";
+  readonly state: StepState;
+  readonly attempt: number;
+  readonly message: string | null;
+  readonly output: Record<string, unknown>;
+  readonly leaseOwner: string | null;
+  readonly startedAt: number | null;
+  readonly finishedAt: number | null;
+}
+
+export interface RunEvent {
+  readonly id: number;
+  readonly runId: string;
+  readonly at: number;
+  readonly type: string;
+  readonly stepKey: string | null;
+  readonly data: Record<string, unknown>;
+}
+
+const json = (s: string) => JSON.parse(s) as Record<string, unknown>;
+
+function toView(r: StepTable): StepView {
+  return {
+    key: r.key,
+    kind: r.kind,
+    wave: r.wave,
+    dependsOn: JSON.parse(r.depends_on) as string[],
+    state: r.state as StepState,
+    direction: r.direction as "forward" | "rollback",
+    service: r.service,
+    input: json(r.input),
+  };
+}
+
+/** Kinds whose handlers change the world and must be reverted on abort (set by the server's registry). */
+export type RevertibleKinds = (kind: string) => boolean;
+
+/** Runs, steps, leases, signals and events on SQLite or PostgreSQL. */
+export class RunRepository implements RunStorePort {
+  constructor(
+    private readonly database: Database,
+    private readonly onReady: () => void,
+    private revertible: RevertibleKinds = () => false,
+  ) {}
+
+  setRevertible(revertible: RevertibleKinds): void {
+    this.revertible = revertible;
+  }
+
+  private get pg(): boolean {
+    return this.database.dialect === "postgres";
+  }
+
+  private async notify(trx: Trx): Promise<void> {
+    if (this.pg) await sql`select pg_notify('upshift_steps', '')`.execute(trx);
+  }
+
+  private async event(
+    trx: Trx,
+    runId: string,
+    at: number,
+    type: string,
+    stepKey: string | null,
+    data: Record<string, unknown> = {},
+  ) {
+    await trx
+      .insertInto("run_events")
+      .values({ run_id: runId, at, type, step_key: stepKey, data: JSON.stringify(data) })
+      .execute();
+  }
+
+  /** Creates a run and takes the (service, environment) locks; refused while another active run holds one. */
+  async createRun(
+    plan: RunPlan,
+    options: { startedBy: string | null; now: number; id?: string },
+  ): Promise<RunRecord> {
+    const problems = checkRunPlan(plan);
+    if (problems.length > 0)
+      throw new InputError("run.invalid-plan", `the run plan is invalid: ${problems.join("; ")}`);
+    const id = options.id ?? randomUUID();
+    const now = options.now;
+    const services = [
+      ...new Set(plan.steps.map((s) => s.service).filter((s): s is string => typeof s === "string")),
+    ].sort();
+    const record = await this.database.db.transaction().execute(async (trx) => {
+      if (this.pg) await sql`select pg_advisory_xact_lock(hashtext('upshift.run_locks'))`.execute(trx);
+      if (services.length > 0) {
+        const held = await trx
+          .selectFrom("run_locks")
+          .selectAll()
+          .where("environment", "=", plan.environment)
+          .where("service", "in", services)
+          .execute();
+        if (held.length > 0) {
+          const list = held.map((h) => `${h.service} (run ${h.run_id})`).join(", ");
+          throw new ConflictError(
+            "run.service-busy",
+            `another active run holds ${list} in ${plan.environment}; wait for it, or abort it`,
+            {
+              details: held.map((h) => ({ service: h.service, environment: h.environment, runId: h.run_id })),
+            },
+          );
+        }
+      }
+      const status = deriveRunStatus(
+        "Running",
+        plan.steps.map((s) => ({ key: s.key, state: "pending", direction: "forward", message: null })),
+      );
+      await trx
+        .insertInto("runs")
+        .values({
+          id,
+          release: plan.release,
+          environment: plan.environment,
+          phase: status.phase,
+          message: status.message,
+          conditions: JSON.stringify(conditionsFor(status, new Date(now).toISOString())),
+          plan: JSON.stringify(plan),
+          started_by: options.startedBy,
+          created_at: now,
+          updated_at: now,
+          finished_at: null,
+        })
+        .execute();
+      for (const service of services)
+        await trx
+          .insertInto("run_locks")
+          .values({ service, environment: plan.environment, run_id: id })
+          .execute();
+      await this.insertSteps(trx, id, plan.steps, "forward", now);
+      await this.event(trx, id, now, "run.created", null, {
+        release: plan.release,
+        environment: plan.environment,
+        steps: plan.steps.length,
+        by: options.startedBy,
+      });
+      await this.advance(trx, id, now);
+      await this.notify(trx);
+      return this.getRunIn(trx, id);
+    });
+    this.onReady();
+    return record;
+  }
+
+  private async insertSteps(
+    trx: Trx,
+    runId: string,
+    steps: readonly PlannedStep[],
+    direction: "forward" | "rollback",
+    now: number,
+    notBefore?: number,
+  ) {
+    for (const s of steps) {
+      const ready = s.dependsOn.length === 0;
+      await trx
+        .insertInto("steps")
+        .values({
+          id: randomUUID(),
+          run_id: runId,
+          key: s.key,
+          kind: s.kind,
+          service: s.service ?? null,
+          wave: s.wave,
+          direction,
+          depends_on: JSON.stringify(s.dependsOn),
+          input: JSON.stringify(s.input),
+          output: "{}",
+          state: ready ? "ready" : "pending",
+          attempt: 0,
+          lease_owner: null,
+          lease_generation: 0,
+          lease_expires_at: null,
+          heartbeat_at: null,
+          wake_at: null,
+          ready_at: ready ? Math.max(now, notBefore ?? now) : null,
+          claimed_at: null,
+          claim_kind: null,
+          message: null,
+          started_at: null,
+          finished_at: null,
+        })
+        .execute();
+    }
+  }
+
+  /**
+   * Claims up to `limit` due steps in one statement: ready ones, waiting ones whose timer fired, and
+   * running ones whose lease expired (a takeover: attempt + 1). PostgreSQL skips rows other replicas
+   * are claiming (FOR UPDATE SKIP LOCKED); SQLite has one writer.
+   */
+  async claim(owner: string, leaseMs: number, limit: number, now: number): Promise<ClaimedStep[]> {
+    const due = sql`(s.state = 'ready' and s.ready_at <= ${now})
+      or (s.state = 'waiting' and s.wake_at is not null and s.wake_at <= ${now})
+      or (s.state = 'running' and s.lease_expires_at < ${now})`;
+    const candidates = this.pg
+      ? sql`select s.id from steps s join runs r on r.id = s.run_id
+          where r.phase in ('Running', 'RollingBack') and (${due})
+          order by coalesce(s.ready_at, s.wake_at, s.lease_expires_at) limit ${limit} for update of s skip locked`
+      : sql`select s.id from steps s join runs r on r.id = s.run_id
+          where r.phase in ('Running', 'RollingBack') and (${due})
+          order by coalesce(s.ready_at, s.wake_at, s.lease_expires_at) limit ${limit}`;
+    const claimed = await sql<StepTable & { prev_state: string; environment: string }>`
+      update steps set
+        attempt = case when state in ('ready', 'running') then attempt + 1 else attempt end,
+        claim_kind = case state when 'running' then 'takeover' when 'waiting' then 'wake' else 'fresh' end,
+        message = case when state = 'running' then 'taken over after lease of ' || coalesce(lease_owner, '?') || ' expired' else message end,
+        state = 'running',
+        lease_owner = ${owner},
+        lease_generation = lease_generation + 1,
+        lease_expires_at = ${now + leaseMs},
+        heartbeat_at = ${now},
+        claimed_at = ${now},
+        wake_at = null,
+        started_at = coalesce(started_at, ${now})
+      where id in (${candidates})
+      returning *`.execute(this.database.db);
+    if (claimed.rows.length === 0) return [];
+    const runIds = [...new Set(claimed.rows.map((r) => r.run_id))];
+    const runs = await this.database.db
+      .selectFrom("runs")
+      .select(["id", "environment"])
+      .where("id", "in", runIds)
+      .execute();
+    const envOf = new Map(runs.map((r) => [r.id, r.environment]));
+    const signals = await this.database.db
+      .selectFrom("run_signals")
+      .selectAll()
+      .where("run_id", "in", runIds)
+      .orderBy("id")
+      .execute();
+    const result: ClaimedStep[] = [];
+    for (const r of claimed.rows) {
+      const takeover = r.claim_kind === "takeover";
+      result.push({
+        id: r.id,
+        runId: r.run_id,
+        environment: envOf.get(r.run_id) ?? "",
+        key: r.key,
+        kind: r.kind,
+        service: r.service,
+        direction: r.direction as "forward" | "rollback",
+        attempt: Number(r.attempt),
+        input: json(r.input),
+        output: json(r.output),
+        generation: Number(r.lease_generation),
+        takeover,
+        readyAt: r.ready_at === null ? null : Number(r.ready_at),
+        claimedAt: now,
+        signals: signals
+          .filter((s) => s.run_id === r.run_id && (s.step_key === null || s.step_key === r.key))
+          .map((s) => ({
+            kind: s.kind as SignalKind,
+            stepKey: s.step_key,
+            by: s.by,
+            reason: s.reason,
+            value: s.value,
+            at: new Date(Number(s.at)).toISOString(),
+          })),
+      });
+    }
+    if (result.some((c) => c.takeover)) {
+      await this.database.db.transaction().execute(async (trx) => {
+        for (const c of result.filter((x) => x.takeover))
+          await this.event(trx, c.runId, now, "step.takeover", c.key, {
+            owner,
+            attempt: c.attempt,
+            generation: c.generation,
+          });
+      });
+    }
+    return result;
+  }
+
+  async heartbeat(fence: Fence, leaseMs: number, now: number): Promise<boolean> {
+    const r = await this.database.db
+      .updateTable("steps")
+      .set({ lease_expires_at: now + leaseMs, heartbeat_at: now })
+      .where("id", "=", fence.stepId)
+      .where("lease_generation", "=", fence.generation)
+      .where("state", "=", "running")
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  }
+
+  async checkpoint(fence: Fence, output: Record<string, unknown>, _now: number): Promise<boolean> {
+    const r = await this.database.db
+      .updateTable("steps")
+      .set({ output: JSON.stringify(output) })
+      .where("id", "=", fence.stepId)
+      .where("lease_generation", "=", fence.generation)
+      .where("state", "=", "running")
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  }
+
+  /** Records a handler's outcome (fenced) and advances the run in the same transaction. */
+  async complete(fence: Fence, outcome: StepOutcome, now: number, retry: RetryPolicy): Promise<boolean> {
+    const ok = await this.database.db.transaction().execute(async (trx) => {
+      const step = await trx
+        .selectFrom("steps")
+        .selectAll()
+        .where("id", "=", fence.stepId)
+        .executeTakeFirst();
+      if (step === undefined) return false;
+      await this.lockRun(trx, step.run_id);
+      let set: Partial<StepTable>;
+      let type: string;
+      switch (outcome.kind) {
+        case "succeeded":
+          set = {
+            state: "succeeded",
+            message: outcome.message ?? null,
+            finished_at: now,
+            lease_owner: null,
+            lease_expires_at: null,
+            ...(outcome.output ? { output: JSON.stringify(outcome.output) } : {}),
+          };
+          type = "step.succeeded";
+          break;
+        case "waiting":
+          set = {
+            state: "waiting",
+            message: outcome.message,
+            wake_at: outcome.until ? outcome.until.getTime() : null,
+            lease_owner: null,
+            lease_expires_at: null,
+          };
+          type = "step.waiting";
+          break;
+        case "failed": {
+          const again = outcome.retryable === true && Number(step.attempt) < retry.maxAttempts;
+          set = again
+            ? {
+                state: "ready",
+                message: `attempt ${step.attempt} failed, retrying: ${outcome.message}`,
+                ready_at: now + retry.backoffMs(Number(step.attempt)),
+                lease_owner: null,
+                lease_expires_at: null,
+              }
+            : {
+                state: "failed",
+                message: outcome.message,
+                finished_at: now,
+                lease_owner: null,
+                lease_expires_at: null,
+              };
+          type = again ? "step.retrying" : "step.failed";
+          break;
+        }
+        default: {
+          const never: never = outcome;
+          throw new Error(`unhandled outcome ${JSON.stringify(never)}`);
+        }
+      }
+      const r = await trx
+        .updateTable("steps")
+        .set(set)
+        .where("id", "=", fence.stepId)
+        .where("lease_generation", "=", fence.generation)
+        .where("state", "=", "running")
+        .executeTakeFirst();
+      if (Number(r.numUpdatedRows) !== 1) return false;
+      await this.event(trx, step.run_id, now, type, step.key, {
+        attempt: step.attempt,
+        message: set.message ?? null,
+        ...(outcome.kind === "waiting" && outcome.until ? { until: outcome.until.toISOString() } : {}),
+      });
+      await this.advance(trx, step.run_id, now);
+      await this.notify(trx);
+      return true;
+    });
+    if (ok) this.onReady();
+    return ok;
+  }
+
+  private async lockRun(trx: Trx, runId: string): Promise<void> {
+    // Serializes run advancement across replicas so concurrent sibling completions see each other.
+    if (this.pg) await sql`select id from runs where id = ${runId} for update`.execute(trx);
+  }
+
+  /** Makes newly unblocked steps ready and re-derives the run's phase; releases locks at the end. */
+  private async advance(trx: Trx, runId: string, now: number): Promise<void> {
+    const run = await trx.selectFrom("runs").selectAll().where("id", "=", runId).executeTakeFirstOrThrow();
+    const rows = await trx.selectFrom("steps").selectAll().where("run_id", "=", runId).execute();
+    const views = rows.map(toView);
+    const phase = run.phase as RunPhase;
+    const direction = phase === "RollingBack" ? "rollback" : "forward";
+    const ready = newlyReady(views.filter((v) => v.direction === direction));
+    if (ready.length > 0 && phase !== "Failed") {
+      await trx
+        .updateTable("steps")
+        .set({ state: "ready", ready_at: now })
+        .where("run_id", "=", runId)
+        .where("key", "in", ready)
+        .where("state", "=", "pending")
+        .execute();
+      for (const key of ready) await this.event(trx, runId, now, "step.ready", key);
+      for (const v of views) if (ready.includes(v.key)) (v as { state: StepState }).state = "ready";
+    }
+    const status = deriveRunStatus(
+      phase,
+      rows.map((r, i) => ({
+        key: r.key,
+        state: views[i]?.state ?? (r.state as StepState),
+        direction: r.direction as "forward" | "rollback",
+        message: r.message,
+      })),
+    );
+    if (status.phase !== phase || status.message !== run.message) {
+      const terminal = isTerminalPhase(status.phase);
+      await trx
+        .updateTable("runs")
+        .set({
+          phase: status.phase,
+          message: status.message,
+          conditions: JSON.stringify(conditionsFor(status, new Date(now).toISOString())),
+          updated_at: now,
+          ...(terminal ? { finished_at: now } : {}),
+        })
+        .where("id", "=", runId)
+        .execute();
+      if (status.phase !== phase)
+        await this.event(trx, runId, now, "run.phase", null, {
+          from: phase,
+          to: status.phase,
+          message: status.message,
+        });
+      if (terminal) await trx.deleteFrom("run_locks").where("run_id", "=", runId).execute();
+    }
+  }
+
+  async nextDueAt(now: number): Promise<number | null> {
+    const row = await sql<{ due: number | null }>`
+      select min(coalesce(case when s.state = 'waiting' then s.wake_at end,
+                          case when s.state = 'running' then s.lease_expires_at end,
+                          case when s.state = 'ready' then s.ready_at end)) as due
+      from steps s join runs r on r.id = s.run_id
+      where r.phase in ('Running', 'RollingBack') and s.state in ('waiting', 'running', 'ready')`.execute(
+      this.database.db,
+    );
+    const due = row.rows[0]?.due;
+    return due === null || due === undefined ? null : Math.max(Number(due), now);
+  }
+
+  /** Records a signal from a person and applies it: pause, resume, abort (rollback), retry, skip, approve, judge, promote. */
+  async signal(
+    runId: string,
+    input: { kind: SignalKind; stepKey?: string; by: string; reason?: string; value?: string },
+    now: number,
+  ): Promise<RunRecord> {
+    const record = await this.database.db.transaction().execute(async (trx) => {
+      await this.lockRun(trx, runId);
+      const run = await trx.selectFrom("runs").selectAll().where("id", "=", runId).executeTakeFirst();
+      if (run === undefined) throw new NotFoundError("run.not-found", `run ${runId} does not exist`);
+      const phase = run.phase as RunPhase;
+      if (isTerminalPhase(phase))
+        throw new ConflictError("run.finished", `run ${runId} is ${phase}; it takes no more signals`);
+      const stepKey = input.stepKey ?? null;
+      if (STEP_SIGNALS.has(input.kind) && stepKey === null)
+        throw new InputError("signal.step-required", `signal ${input.kind} needs --step <key>`);
+      const step =
+        stepKey === null
+          ? undefined
+          : await trx
+              .selectFrom("steps")
+              .selectAll()
+              .where("run_id", "=", runId)
+              .where("key", "=", stepKey)
+              .executeTakeFirst();
+      if (stepKey !== null && step === undefined) {
+        const keys = (await trx.selectFrom("steps").select("key").where("run_id", "=", runId).execute()).map(
+          (s) => s.key,
+        );
+        throw new NotFoundError(
+          "step.not-found",
+          `run ${runId} has no step "${stepKey}"; its steps: ${keys.join(", ")}`,
+        );
+      }
+      await trx
+        .insertInto("run_signals")
+        .values({
+          run_id: runId,
+          step_key: stepKey,
+          kind: input.kind,
+          value: input.value ?? null,
+          reason: input.reason ?? null,
+          by: input.by,
+          at: now,
+        })
+        .execute();
+      await this.event(trx, runId, now, `signal.${input.kind}`, stepKey, {
+        by: input.by,
+        reason: input.reason ?? null,
+        value: input.value ?? null,
+      });
+      const setPhase = (p: RunPhase) =>
+        trx.updateTable("runs").set({ phase: p, updated_at: now }).where("id", "=", runId).execute();
+      switch (input.kind) {
+        case "pause":
+          if (phase !== "Running")
+            throw new ConflictError(
+              "run.not-running",
+              `run ${runId} is ${phase}; only a Running run can be paused`,
+            );
+          await setPhase("Paused");
+          break;
+        case "resume":
+          if (phase !== "Paused")
+            throw new ConflictError(
+              "run.not-paused",
+              `run ${runId} is ${phase}; only a Paused run can be resumed`,
+            );
+          await setPhase("Running");
+          break;
+        case "abort":
+          await this.startRollback(trx, runId, phase, now);
+          break;
+        case "retry-step":
+          if (step?.state !== "failed")
+            throw new ConflictError(
+              "step.not-failed",
+              `step ${stepKey} is ${step?.state}; only a failed step can be retried`,
+            );
+          await trx
+            .updateTable("steps")
+            .set({
+              state: "ready",
+              ready_at: now,
+              message: `retry requested by ${input.by}`,
+              finished_at: null,
+            })
+            .where("id", "=", step.id)
+            .execute();
+          if (phase === "Failed") await setPhase("Running");
+          break;
+        case "skip-step": {
+          if (!input.reason) throw new InputError("signal.reason-required", "skip-step needs a reason");
+          const state = step?.state as StepState;
+          if (state === "succeeded" || state === "skipped" || state === "canceled")
+            throw new ConflictError("step.finished", `step ${stepKey} is already ${state}`);
+          await trx
+            .updateTable("steps")
+            .set({
+              state: "skipped",
+              message: `skipped by ${input.by}: ${input.reason}`,
+              finished_at: now,
+              lease_owner: null,
+              lease_generation: sql`lease_generation + 1` as never,
+            })
+            .where("id", "=", step?.id ?? "")
+            .execute();
+          if (phase === "Failed") await setPhase("Running");
+          break;
+        }
+        case "approve":
+        case "judge":
+        case "promote":
+          // The step's handler reads the signal when it next reconciles: wake it now.
+          if (step?.state === "waiting")
+            await trx.updateTable("steps").set({ wake_at: now }).where("id", "=", step.id).execute();
+          break;
+        default: {
+          const never: never = input.kind;
+          throw new Error(`unhandled signal ${String(never)}`);
+        }
+      }
+      await this.advance(trx, runId, now);
+      await this.notify(trx);
+      return this.getRunIn(trx, runId);
+    });
+    this.onReady();
+    return record;
+  }
+
+  private async startRollback(trx: Trx, runId: string, phase: RunPhase, now: number): Promise<void> {
+    if (phase === "RollingBack")
+      throw new ConflictError("run.rolling-back", `run ${runId} is already rolling back`);
+    const rows = await trx
+      .selectFrom("steps")
+      .selectAll()
+      .where("run_id", "=", runId)
+      .where("direction", "=", "forward")
+      .execute();
+    const plan = rollbackPlan(rows.map(toView), this.revertible);
+    // A step still running belongs to a worker that learns of the abort at its next heartbeat; its
+    // rollback waits until that worker's lease would have run out, so the two never act together.
+    const latestLease = Math.max(
+      now,
+      ...rows.filter((r) => r.state === "running").map((r) => Number(r.lease_expires_at ?? now)),
+    );
+    await trx
+      .updateTable("steps")
+      .set({
+        state: "canceled",
+        message: "canceled by abort",
+        finished_at: now,
+        lease_owner: null,
+        lease_generation: sql`lease_generation + 1` as never,
+      })
+      .where("run_id", "=", runId)
+      .where("direction", "=", "forward")
+      .where("state", "in", ["pending", "ready", "running", "waiting"])
+      .execute();
+    await this.insertSteps(trx, runId, plan, "rollback", now, latestLease);
+    await trx
+      .updateTable("runs")
+      .set({ phase: "RollingBack", updated_at: now })
+      .where("id", "=", runId)
+      .execute();
+    await this.event(trx, runId, now, "run.rollback-planned", null, { steps: plan.map((p) => p.key) });
+  }
+
+  private async getRunIn(trx: Trx, id: string): Promise<RunRecord> {
+    const r = await trx.selectFrom("runs").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
+    return toRun(r);
+  }
+
+  async getRun(id: string): Promise<{ run: RunRecord; steps: StepRecord[] } | undefined> {
+    const r = await this.database.db.selectFrom("runs").selectAll().where("id", "=", id).executeTakeFirst();
+    if (r === undefined) return undefined;
+    const steps = await this.database.db
+      .selectFrom("steps")
+      .selectAll()
+      .where("run_id", "=", id)
+      .orderBy("direction", "desc")
+      .orderBy("wave")
+      .orderBy("key")
+      .execute();
+    return { run: toRun(r), steps: steps.map(toStepRecord) };
+  }
+
+  async listRuns(options: { limit?: number; phase?: RunPhase } = {}): Promise<RunRecord[]> {
+    let q = this.database.db.selectFrom("runs").selectAll();
+    if (options.phase) q = q.where("phase", "=", options.phase);
+    const rows = await q
+      .orderBy("created_at", "desc")
+      .limit(options.limit ?? 100)
+      .execute();
+    return rows.map(toRun);
+  }
+
+  async events(runId: string, afterId = 0, limit = 1000): Promise<RunEvent[]> {
+    const rows = await this.database.db
+      .selectFrom("run_events")
+      .selectAll()
+      .where("run_id", "=", runId)
+      .where("id", ">", afterId)
+      .orderBy("id")
+      .limit(limit)
+      .execute();
+    return rows.map((e) => ({
+      id: Number(e.id),
+      runId: e.run_id,
+      at: Number(e.at),
+      type: e.type,
+      stepKey: e.step_key,
+      data: json(e.data),
+    }));
+  }
+}
+
+function toRun(r: Schema["runs"]): RunRecord {
+  return {
+    id: r.id,
+    release: r.release,
+    environment: r.environment,
+    phase: r.phase as RunPhase,
+    message: r.message,
+    conditions: JSON.parse(r.conditions),
+    startedBy: r.started_by,
+    createdAt: Number(r.created_at),
+    updatedAt: Number(r.updated_at),
+    finishedAt: r.finished_at === null ? null : Number(r.finished_at),
+  };
+}
+
+function toStepRecord(r: StepTable): StepRecord {
+  return {
+    id: r.id,
+    key: r.key,
+    kind: r.kind,
+    service: r.service,
+    wave: r.wave,
+    direction: r.direction as "forward" | "rollback",
+    state: r.state as StepState,
+    attempt: Number(r.attempt),
+    message: r.message,
+    output: json(r.output),
+    leaseOwner: r.lease_owner,
+    startedAt: r.started_at === null ? null : Number(r.started_at),
+    finishedAt: r.finished_at === null ? null : Number(r.finished_at),
+  };
+}
+
+export type { RunSignal };
