@@ -1,12 +1,13 @@
 import { spawnSync } from "node:child_process";
-import { rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ROOT } from "../support/cli.js";
 
 /** Runs the project's dependency-cruiser rules on one temporary source file. */
 function cruise(relativePath: string, source: string): { code: number | null; output: string } {
   const file = join(ROOT, relativePath);
+  mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, source);
   try {
     const r = spawnSync(
