@@ -8,10 +8,13 @@ import { registerMetrics } from "./metrics.js";
 import { openApiDocument } from "./openapi.js";
 import { sendProblem } from "./problem.js";
 import { FILES_MEDIA_TYPE, registerDocumentRoutes } from "./routes/documents.js";
+import { type RunPlanner, registerRunRoutes } from "./routes/runs.js";
 import { UPSHIFT_VERSION } from "./version.js";
 
 export interface AppOptions {
   readonly store: Store;
+  /** Turns a release and environment into a run plan (the planner); without it runs need explicit plans. */
+  readonly planner?: RunPlanner;
   readonly logger?: FastifyServerOptions["logger"];
   readonly now?: () => Date;
 }
@@ -78,6 +81,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerMetrics(app, store);
   registerAuth(app, store, now);
   registerDocumentRoutes(app, store, now);
+  registerRunRoutes(app, store, now, options.planner);
   app.get("/v1/whoami", async (request) => ({
     name: request.principal?.name,
     role: request.principal?.role,

@@ -124,6 +124,94 @@ export const OPERATIONS: Record<string, Record<string, Json>> = {
   },
 };
 
+const idParam = { name: "id", in: "path", required: true, schema: { type: "string" } };
+const runStatus = { $ref: "#/components/schemas/RunStatus" };
+
+/** Run operations (the durable engine). */
+export const RUN_OPERATIONS: Record<string, Record<string, Json>> = {
+  "/v1/runs": {
+    post: {
+      operationId: "startRun",
+      summary: "Start a run: {release, environment} (planned by the server) or an explicit {plan}",
+      requestBody: { required: true, content: { "application/json": { schema: { type: "object" } } } },
+      responses: {
+        "201": json(runStatus, "created"),
+        "409": problemResponse("another active run holds a service in this environment"),
+        ...common,
+      },
+    },
+    get: {
+      operationId: "listRuns",
+      summary: "Recent runs, newest first",
+      parameters: [
+        { name: "phase", in: "query", schema: { type: "string" } },
+        { name: "limit", in: "query", schema: { type: "integer" } },
+      ],
+      responses: {
+        "200": json({ type: "object", properties: { items: { type: "array", items: runStatus } } }),
+        ...common,
+      },
+    },
+  },
+  "/v1/runs/{id}": {
+    get: {
+      operationId: "getRun",
+      summary: "A run's phase, message, conditions and steps",
+      parameters: [idParam],
+      responses: { "200": json(runStatus), "404": problemResponse("no such run"), ...common },
+    },
+  },
+  "/v1/runs/{id}/signals": {
+    post: {
+      operationId: "signalRun",
+      summary:
+        "Send a signal: approve, judge, promote, pause, resume, abort, retry-step, skip-step (recorded with who and when)",
+      parameters: [idParam],
+      requestBody: {
+        required: true,
+        content: {
+          "application/json": {
+            schema: {
+              type: "object",
+              required: ["kind"],
+              properties: {
+                kind: { type: "string" },
+                step: { type: "string" },
+                reason: { type: "string" },
+                value: { type: "string" },
+              },
+            },
+          },
+        },
+      },
+      responses: {
+        "200": json(runStatus),
+        "404": problemResponse("no such run or step"),
+        "409": problemResponse("not possible in the run's phase"),
+        ...common,
+      },
+    },
+  },
+  "/v1/runs/{id}/events": {
+    get: {
+      operationId: "runEvents",
+      summary:
+        "Every event of the run; with Accept: text/event-stream a live stream (resume with Last-Event-ID)",
+      parameters: [idParam, { name: "after", in: "query", schema: { type: "integer" } }],
+      responses: {
+        "200": {
+          description: "events",
+          content: {
+            "text/event-stream": { schema: { type: "string" } },
+            "application/json": { schema: { type: "object" } },
+          },
+        },
+        ...common,
+      },
+    },
+  },
+};
+
 /** OpenAPI 3.1 document of the API, with document schemas generated from the same zod source. */
 export function openApiDocument(
   version: string,
@@ -187,6 +275,55 @@ export function openApiDocument(
         updatedBy: { type: ["string", "null"] },
       },
     },
+    RunStatus: {
+      type: "object",
+      properties: {
+        id: { type: "string" },
+        release: { type: "string" },
+        environment: { type: "string" },
+        phase: {
+          enum: [
+            "Pending",
+            "Running",
+            "Paused",
+            "Succeeded",
+            "Failed",
+            "RollingBack",
+            "RolledBack",
+            "Aborted",
+          ],
+        },
+        message: { type: "string" },
+        conditions: { type: "array" },
+        steps: {
+          type: "array",
+          items: {
+            type: "object",
+            properties: {
+              id: { type: "string" },
+              kind: { type: "string" },
+              service: { type: ["string", "null"] },
+              state: {
+                enum: [
+                  "pending",
+                  "ready",
+                  "running",
+                  "waiting",
+                  "succeeded",
+                  "failed",
+                  "skipped",
+                  "canceled",
+                ],
+              },
+              attempt: { type: "integer" },
+              startedAt: { type: ["string", "null"] },
+              finishedAt: { type: ["string", "null"] },
+              message: { type: ["string", "null"] },
+            },
+          },
+        },
+      },
+    },
     Document: { oneOf: DOCUMENT_KINDS.map((k) => ({ $ref: `#/components/schemas/${k}` })) },
   };
   for (const kind of DOCUMENT_KINDS) {
@@ -194,7 +331,7 @@ export function openApiDocument(
     schemas[kind] = schema;
   }
   const paths: Json = {};
-  for (const [path, ops] of Object.entries({ ...OPERATIONS, ...extraOperations })) {
+  for (const [path, ops] of Object.entries({ ...OPERATIONS, ...RUN_OPERATIONS, ...extraOperations })) {
     const withSecurity: Json = {};
     for (const [method, op] of Object.entries(ops))
       withSecurity[method] = { security: [{ bearer: [] }], ...op };

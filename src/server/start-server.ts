@@ -3,6 +3,7 @@ import type { SourceFile } from "../core/documents/yaml-source.js";
 import type { StoreConfig } from "../store/database.js";
 import { openStore, type Store } from "../store/store.js";
 import { buildApp, REDACTED_LOG_PATHS } from "./app.js";
+import { type EngineOptions, startEngine } from "./engine-runtime.js";
 
 export interface ServerOptions {
   readonly port: number;
@@ -13,6 +14,9 @@ export interface ServerOptions {
   /** On a store without tokens, create an admin token and print it once. */
   readonly bootstrapToken?: boolean;
   readonly logLevel?: string;
+  /** Run the engine worker in this process (default true). */
+  readonly engine?: boolean;
+  readonly engineOptions?: EngineOptions;
 }
 
 export interface RunningServer {
@@ -46,6 +50,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       `\nFirst start: created admin token (shown once):\n  export UPSHIFT_TOKEN=${token}\n\n`,
     );
   }
+  const engine =
+    options.engine === false
+      ? undefined
+      : startEngine(store, {
+          ...options.engineOptions,
+          log: { info: (m, f) => app.log.info(f ?? {}, m), warn: (m, f) => app.log.warn(f ?? {}, m) },
+        });
   const address = await app.listen({ port: options.port, host: options.host });
   process.stdout.write(
     `Upshift listening on ${address} (store: ${store.database.dialect} at ${store.database.location}); API docs at ${address}/docs\n`,
@@ -53,6 +64,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
+      await engine?.worker.stop();
       await app.close();
       await store.close();
     })();

@@ -226,12 +226,15 @@ export class RunRepository implements RunStorePort {
     const due = sql`(s.state = 'ready' and s.ready_at <= ${now})
       or (s.state = 'waiting' and s.wake_at is not null and s.wake_at <= ${now})
       or (s.state = 'running' and s.lease_expires_at < ${now})`;
+    // A failed run starts nothing new, but steps already dispatched in the failing wave still finish,
+    // so the outcome does not depend on which sibling a worker happened to pick first.
+    const dispatching = sql`(r.phase in ('Running', 'RollingBack') or (r.phase = 'Failed' and s.state <> 'waiting'))`;
     const candidates = this.pg
       ? sql`select s.id from steps s join runs r on r.id = s.run_id
-          where r.phase in ('Running', 'RollingBack') and (${due})
+          where ${dispatching} and (${due})
           order by coalesce(s.ready_at, s.wake_at, s.lease_expires_at) limit ${limit} for update of s skip locked`
       : sql`select s.id from steps s join runs r on r.id = s.run_id
-          where r.phase in ('Running', 'RollingBack') and (${due})
+          where ${dispatching} and (${due})
           order by coalesce(s.ready_at, s.wake_at, s.lease_expires_at) limit ${limit}`;
     const claimed = await sql<StepTable & { prev_state: string; environment: string }>`
       update steps set
@@ -469,9 +472,8 @@ export class RunRepository implements RunStorePort {
                           case when s.state = 'running' then s.lease_expires_at end,
                           case when s.state = 'ready' then s.ready_at end)) as due
       from steps s join runs r on r.id = s.run_id
-      where r.phase in ('Running', 'RollingBack') and s.state in ('waiting', 'running', 'ready')`.execute(
-      this.database.db,
-    );
+      where (r.phase in ('Running', 'RollingBack') or (r.phase = 'Failed' and s.state <> 'waiting'))
+        and s.state in ('waiting', 'running', 'ready')`.execute(this.database.db);
     const due = row.rows[0]?.due;
     return due === null || due === undefined ? null : Math.max(Number(due), now);
   }

@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync, rmdirSync } from "node:fs";
+import { appendFileSync, existsSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { LeaseLostError } from "../../../core/run/lease-lost-error.js";
 import type { Fence } from "../../../core/run/step-handler.js";
 
@@ -52,21 +52,42 @@ export class EffectLog {
     });
   }
 
+  /**
+   * A lock file holding the owner's pid. A process killed while holding it leaves it behind, so a
+   * lock whose owner is gone is broken: crash tests SIGKILL processes at any instruction.
+   */
   private async withLock<T>(work: () => T): Promise<T> {
     const lock = `${this.file}.lock`;
     for (let i = 0; ; i++) {
       try {
-        mkdirSync(lock);
+        writeFileSync(lock, String(process.pid), { flag: "wx" });
         break;
       } catch {
-        if (i > 2000) throw new Error(`could not lock ${lock}`);
+        if (i % 50 === 49) breakIfStale(lock);
+        if (i > 5000) throw new Error(`could not lock ${lock}`);
         await sleep(2);
       }
     }
     try {
       return work();
     } finally {
-      rmdirSync(lock);
+      unlinkSync(lock);
+    }
+  }
+}
+
+function breakIfStale(lock: string): void {
+  try {
+    const pid = Number(readFileSync(lock, "utf8"));
+    if (!Number.isInteger(pid) || pid <= 0) return;
+    process.kill(pid, 0);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ESRCH") {
+      try {
+        unlinkSync(lock);
+      } catch {
+        // another process broke it first
+      }
     }
   }
 }
