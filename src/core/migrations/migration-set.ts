@@ -92,8 +92,8 @@ export function readMigrationSet(listing: readonly MigrationSource[]): Migration
         parsed satisfies never;
     }
   }
-  versioned.sort((a, b) => a.version - b.version || a.fileName.localeCompare(b.fileName));
-  repeatable.sort((a, b) => a.name.localeCompare(b.name) || a.fileName.localeCompare(b.fileName));
+  versioned.sort((a, b) => a.version - b.version || byCodeUnit(a.fileName, b.fileName));
+  repeatable.sort((a, b) => byCodeUnit(a.name, b.name) || byCodeUnit(a.fileName, b.fileName));
   problems.push(...duplicates(versioned, repeatable), ...gaps(versioned));
   return { versioned, repeatable, problems };
 }
@@ -141,6 +141,11 @@ function gaps(versioned: readonly Extract<MigrationFile, { kind: "versioned" }>[
       });
   }
   return problems;
+}
+
+/** Locale-independent order, so every machine applies repeatable migrations in the same order. */
+function byCodeUnit(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function groupBy<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
