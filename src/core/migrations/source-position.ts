@@ -25,13 +25,11 @@ export function createSourceMap(text: string): SourceMap {
   for (let i = 0; i < text.length; i++) {
     if (text.charCodeAt(i) === 10) lineStarts.push(i + 1);
   }
-  const byteToIndex = isAscii(text) ? undefined : buildByteTable(text);
+  const indexOfByte = isAscii(text)
+    ? (byteOffset: number) => Math.min(byteOffset, text.length)
+    : utf8Cursor(text);
   return {
-    indexOfByte: (byteOffset) => {
-      if (byteToIndex === undefined) return Math.min(byteOffset, text.length);
-      const clamped = Math.max(0, Math.min(byteOffset, byteToIndex.length - 1));
-      return byteToIndex[clamped] ?? text.length;
-    },
+    indexOfByte,
     positionOfIndex: (index) => {
       let lo = 0;
       let hi = lineStarts.length - 1;
@@ -50,16 +48,26 @@ function isAscii(text: string): boolean {
   return true;
 }
 
-/** table[byte] = string index of the character that byte belongs to; length = byteLength + 1. */
-function buildByteTable(text: string): Uint32Array {
-  const bytes: number[] = [];
-  for (let i = 0; i < text.length; i++) {
-    const code = text.codePointAt(i) ?? 0;
-    // UTF-8 widths per RFC 3629 section 3.
-    const width = code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
-    for (let b = 0; b < width; b++) bytes.push(i);
-    if (code > 0xffff) i++; // a surrogate pair is one code point, two code units
-  }
-  bytes.push(text.length);
-  return Uint32Array.from(bytes);
+/**
+ * Byte offset → string index by walking the text. The linter asks for offsets in increasing order
+ * (statement after statement), so a cursor that only moves forward makes the whole file one pass;
+ * an earlier offset restarts the walk from the top. Widths per RFC 3629 section 3.
+ */
+function utf8Cursor(text: string): (byteOffset: number) => number {
+  let cursorByte = 0;
+  let cursorIndex = 0;
+  return (byteOffset) => {
+    if (byteOffset < cursorByte) {
+      cursorByte = 0;
+      cursorIndex = 0;
+    }
+    while (cursorByte < byteOffset && cursorIndex < text.length) {
+      const code = text.codePointAt(cursorIndex) ?? 0;
+      const width = code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+      if (cursorByte + width > byteOffset) break; // inside a character: round down to its start
+      cursorByte += width;
+      cursorIndex += code > 0xffff ? 2 : 1; // a surrogate pair is one code point, two code units
+    }
+    return cursorIndex;
+  };
 }

@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createSourceMap } from "./source-position.js";
 import { loadSqlParser, parseSql } from "./sql-statements.js";
@@ -71,5 +72,22 @@ describe("createSourceMap", () => {
     // bytes: a=0, é=1..2, \n=3, 😀=4..7, b=8
     expect([0, 1, 3, 4, 8, 9].map((b) => map.indexOfByte(b))).toEqual([0, 1, 2, 3, 5, 6]);
     expect(map.positionOfIndex(5)).toEqual({ index: 5, line: 2, column: 3 });
+  });
+
+  it("agrees with TextEncoder at every character boundary, in any query order (property)", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "grapheme", maxLength: 30 }), fc.func(fc.integer()), (text, order) => {
+        const map = createSourceMap(text);
+        const boundaries: [number, number][] = [];
+        for (let i = 0; i <= text.length; i++) {
+          const code = text.charCodeAt(i - 1);
+          if (i > 0 && code >= 0xd800 && code <= 0xdbff) continue; // inside a surrogate pair
+          boundaries.push([new TextEncoder().encode(text.slice(0, i)).length, i]);
+        }
+        boundaries.sort((a, b) => order(a[0]) - order(b[0]));
+        return boundaries.every(([byte, index]) => map.indexOfByte(byte) === index);
+      }),
+      { numRuns: 300 },
+    );
   });
 });

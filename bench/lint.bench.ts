@@ -1,0 +1,68 @@
+// npm run bench:lint — lint one generated file of 10,000 statements; the baseline is merely
+// parsing the same file with @pgsql/parser (libpg_query) in the same process. The figure is the
+// ratio: what the linter's rules, positions and acknowledgements cost on top of the real parser.
+import { parseSync } from "@pgsql/parser";
+import { lintMigration } from "../src/core/migrations/lint-migration.js";
+import { loadSqlParser } from "../src/core/migrations/sql-statements.js";
+
+const COUNT = 10_000;
+const TARGET_RATIO = 2;
+
+/** Ten statement shapes a real migration history contains: safe ones, hazards and acknowledged ones. */
+const SHAPES: readonly ((i: number) => string)[] = [
+  (i) =>
+    `CREATE TABLE IF NOT EXISTS t${i} (id bigint PRIMARY KEY, name varchar(40), created timestamptz DEFAULT now())`,
+  (i) => `ALTER TABLE t${i - 1} ADD COLUMN IF NOT EXISTS note_${i} text`,
+  (i) =>
+    `-- backfill batch ${i}, café\nUPDATE accounts SET tier = 'basic' WHERE id BETWEEN ${i * 1000} AND ${i * 1000 + 999}`,
+  (i) => `CREATE INDEX CONCURRENTLY IF NOT EXISTS accounts_${i}_idx ON accounts (lower(email), created)`,
+  (i) =>
+    `ALTER TABLE accounts ADD CONSTRAINT accounts_fk_${i} FOREIGN KEY (plan_id) REFERENCES plans (id) NOT VALID`,
+  (i) => `ALTER TABLE accounts VALIDATE CONSTRAINT accounts_fk_${i}`,
+  (i) =>
+    `-- upshift-lint-ack: create-index-non-concurrently lookup table of ${i} rows\nCREATE INDEX IF NOT EXISTS plans_${i}_idx ON plans (code)`,
+  (i) => `ALTER TABLE accounts ADD COLUMN IF NOT EXISTS token_${i} uuid DEFAULT gen_random_uuid()`,
+  (i) =>
+    `INSERT INTO audit (kind, payload) VALUES ('migration', '{"step": ${i}}'::jsonb) ON CONFLICT DO NOTHING`,
+  (i) =>
+    `CREATE OR REPLACE VIEW v${i} AS SELECT a.id, count(*) AS n FROM accounts a JOIN plans p ON p.id = a.plan_id GROUP BY a.id`,
+];
+
+const statements = ["SET lock_timeout = '2s'", "SET statement_timeout = '5s'"];
+for (let i = statements.length; i < COUNT; i++)
+  statements.push((SHAPES[i % SHAPES.length] as (i: number) => string)(i));
+const text = `-- upshift: phase=expand\n${statements.join(";\n\n")};\n`;
+
+/** Warm up once, then the median of `runs` timed runs (same scheme as bench/measure.ts). */
+function medianMs<T>(runs: number, work: () => T): { ms: number; result: T } {
+  let result = work();
+  const times: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    const start = performance.now();
+    result = work();
+    times.push(performance.now() - start);
+  }
+  times.sort((a, b) => a - b);
+  return { ms: times[Math.floor(times.length / 2)] ?? 0, result };
+}
+
+await loadSqlParser();
+const parse = medianMs(5, () => parseSync(text));
+const lint = medianMs(5, () => lintMigration("V1__generated.sql", text).lint);
+if (lint.result.statementCount !== COUNT || (parse.result.stmts?.length ?? 0) !== COUNT) {
+  throw new Error(`expected ${COUNT} statements, linted ${lint.result.statementCount}`);
+}
+const perSecond = (ms: number) => Math.round(COUNT / (ms / 1000)).toLocaleString("en-US");
+const ratio = lint.ms / parse.ms;
+console.log(
+  `file: ${COUNT} statements, ${(text.length / 1024 / 1024).toFixed(2)} MiB, ${lint.result.findings.length} findings`,
+);
+console.log(
+  `baseline  @pgsql/parser parseSync: ${parse.ms.toFixed(0)} ms (${perSecond(parse.ms)} statements/s)`,
+);
+console.log(
+  `upshift   lintMigration:           ${lint.ms.toFixed(0)} ms (${perSecond(lint.ms)} statements/s)`,
+);
+console.log(
+  `ratio lint/parse: ${ratio.toFixed(2)}x (target <= ${TARGET_RATIO}x: ${ratio <= TARGET_RATIO ? "target met" : "TARGET MISSED"})`,
+);
