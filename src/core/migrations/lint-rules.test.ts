@@ -32,6 +32,7 @@ const CASES: Record<string, RuleCase | RuleCase[]> = {
         "ALTER TABLE users ADD COLUMN r float8 DEFAULT random();",
         "ALTER TABLE users ADD COLUMN seen timestamptz DEFAULT clock_timestamp();",
         "ALTER TABLE users ADD COLUMN token text DEFAULT md5(random()::text);",
+        "ALTER TABLE users ADD COLUMN total numeric GENERATED ALWAYS AS (price * qty) STORED;",
       ],
       passes: [
         "ALTER TABLE users ADD COLUMN seen timestamptz DEFAULT now();",
@@ -203,6 +204,8 @@ const CASES: Record<string, RuleCase | RuleCase[]> = {
     ],
     passes: [
       `${LOCKED}ALTER TABLE users DROP COLUMN a;`,
+      // VALIDATE scans for long but blocks nobody: a short statement_timeout would only kill it.
+      "SET lock_timeout = '2s';\nALTER TABLE orders VALIDATE CONSTRAINT orders_user_fk;",
       // A concurrent build only waits for its lock; a statement_timeout would wrongly kill it.
       "SET lock_timeout = '2s';\nCREATE INDEX CONCURRENTLY i ON users (a);",
     ],

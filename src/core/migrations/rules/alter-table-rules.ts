@@ -76,7 +76,11 @@ function checkAddColumn(column: ColumnDef, target: Target): RuleHit[] {
     });
   }
   const defaultExpr = constraints.find((c) => c.contype === "CONSTR_DEFAULT")?.raw_expr;
-  const rewrite = defaultRewrite(defaultExpr, target.options);
+  const stored = constraints.find((c) => c.contype === "CONSTR_GENERATED");
+  const rewrite =
+    stored === undefined
+      ? defaultRewrite(defaultExpr, target.options)
+      : "a stored generated expression, computed for every row: full table rewrite";
   if (rewrite !== undefined)
     hits.push({ ruleId: "volatile-default", message: `adds ${name} with ${rewrite}` });
   if (serial || has("CONSTR_IDENTITY")) {

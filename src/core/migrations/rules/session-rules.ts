@@ -42,7 +42,14 @@ export const checkTimeouts: StatementCheck = (statement, state) => {
 /** Which statements take a table lock other sessions can queue behind (PostgreSQL manual 13.3.1). */
 function lockWeight(node: Node, state: LintState): LockWeight {
   const existing = (relation: Parameters<typeof tableKey>[0]) => isExistingTable(state, tableKey(relation));
-  if ("AlterTableStmt" in node) return existing(node.AlterTableStmt.relation) ? "blocks" : "none";
+  if ("AlterTableStmt" in node) {
+    if (!existing(node.AlterTableStmt.relation)) return "none";
+    // VALIDATE CONSTRAINT holds SHARE UPDATE EXCLUSIVE: reads and writes go on while it scans.
+    const onlyValidates = (node.AlterTableStmt.cmds ?? []).every(
+      (c) => "AlterTableCmd" in c && c.AlterTableCmd.subtype === "AT_ValidateConstraint",
+    );
+    return onlyValidates ? "waits" : "blocks";
+  }
   if ("IndexStmt" in node) {
     if (!existing(node.IndexStmt.relation)) return "none";
     return node.IndexStmt.concurrent === true ? "waits" : "blocks";
