@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_LINT_OPTIONS } from "./lint-check.js";
 import { lintMigration } from "./lint-migration.js";
@@ -314,6 +315,15 @@ describe("lint rules", () => {
       const cases = [CASES[rule.id] ?? []].flat();
       expect(cases.flatMap((c) => c.fails).length, rule.id).toBeGreaterThan(0);
       expect(cases.flatMap((c) => c.passes).length, rule.id).toBeGreaterThan(0);
+    }
+  });
+
+  it("are all documented for DBAs in docs/migrations.md with their allowed phases", () => {
+    const docs = readFileSync(new URL("../../../docs/migrations.md", import.meta.url), "utf8");
+    for (const rule of LINT_RULES) {
+      const row = docs.split("\n").find((line) => line.startsWith(`| \`${rule.id}\` |`));
+      expect(row, rule.id).toBeDefined();
+      expect(row?.endsWith(`| ${rule.allowedPhases.join(", ") || "none"} |`), rule.id).toBe(true);
     }
   });
 
