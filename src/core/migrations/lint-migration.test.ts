@@ -74,6 +74,15 @@ describe("phases", () => {
     expect(lint(`${LOCKED}ALTER TABLE users ADD COLUMN IF NOT EXISTS a text;`).phase).toBe("expand");
   });
 
+  it("say so when there is nothing to infer from", () => {
+    const broken = lint("ALTER TABLE users ADD COLUMN;");
+    expect([broken.phase, broken.phaseReason, broken.blocking]).toEqual([
+      "expand",
+      "no statement could be read",
+      true,
+    ]);
+  });
+
   it("report breaking statements only for expand migrations", () => {
     const sql = `${LOCKED}ALTER TABLE users RENAME COLUMN a TO b;\nALTER TABLE users ADD COLUMN IF NOT EXISTS c text;`;
     expect(

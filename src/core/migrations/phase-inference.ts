@@ -35,6 +35,7 @@ export function inferPhase(
   if (breaking !== undefined) {
     return { phase: "contract", reason: `line ${breaking.line} breaks old clients (${breaking.ruleId})` };
   }
+  if (statements.length === 0) return { phase: "expand", reason: "no statement could be read" };
   const kinds = statements.map((s) => nodeKind(s.node)).filter((kind) => !SESSION_STATEMENTS.has(kind));
   if (kinds.length > 0 && kinds.every((kind) => DATA_STATEMENTS.has(kind))) {
     return { phase: "migrate", reason: "only data statements (INSERT, UPDATE, DELETE, MERGE, COPY, SELECT)" };
