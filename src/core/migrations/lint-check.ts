@@ -9,6 +9,11 @@ export interface LintOptions {
    * constant default rewrites the table (before 11) and whether SET NOT NULL can use a CHECK (12+).
    */
   readonly postgresMajor: number;
+  /**
+   * Timeouts the executor sets before every statement (Upshift's own executor sets
+   * lock_timeout), so the file need not; the timeout rules then only fire for the others.
+   */
+  readonly presetTimeouts?: readonly ("lock_timeout" | "statement_timeout")[];
 }
 
 /** The default target: the parser's own version (libpg_query 17). */

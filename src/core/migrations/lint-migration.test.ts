@@ -59,6 +59,19 @@ describe("acknowledgements", () => {
   });
 });
 
+describe("options", () => {
+  it("trust the timeouts the executor sets itself, and only those", () => {
+    const sql = "ALTER TABLE users ADD COLUMN IF NOT EXISTS a text;";
+    const rules = (presetTimeouts: ("lock_timeout" | "statement_timeout")[]) =>
+      lintMigration("V1__a.sql", sql, { postgresMajor: 17, presetTimeouts }).lint.findings.map(
+        (f) => f.ruleId,
+      );
+    expect(rules([])).toEqual(["require-lock-timeout", "require-statement-timeout"]);
+    expect(rules(["lock_timeout"])).toEqual(["require-statement-timeout"]);
+    expect(rules(["lock_timeout", "statement_timeout"])).toEqual([]);
+  });
+});
+
 describe("phases", () => {
   it("take the header over inference", () => {
     const result = lint("-- upshift: phase=migrate\nALTER TABLE users ADD COLUMN IF NOT EXISTS a text;");

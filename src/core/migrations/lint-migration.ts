@@ -75,7 +75,7 @@ export function lintMigration(
       ),
     );
   }
-  const state = initialLintState(catalog);
+  const state = initialLintState(catalog, options.presetTimeouts);
   if (parsed.kind === "syntax-error") {
     located.push(meta("syntax-error", parsed.message, parsed.position.line, parsed.position.column));
   } else {

@@ -137,7 +137,7 @@ export const LINT_RULES = [
     title: "Adding a UNIQUE, PRIMARY KEY or EXCLUDE constraint directly",
     why: "Builds the index under ACCESS EXCLUSIVE: no reads or writes for the whole build.",
     safePattern:
-      "CREATE UNIQUE INDEX CONCURRENTLY idx ...; then ALTER TABLE ... ADD CONSTRAINT c UNIQUE USING INDEX idx (or PRIMARY KEY USING INDEX), which is instant.",
+      "CREATE UNIQUE INDEX CONCURRENTLY idx ...; then ALTER TABLE ... ADD CONSTRAINT c UNIQUE USING INDEX idx (or PRIMARY KEY USING INDEX), which is instant. For a primary key, make the columns NOT NULL first: otherwise PRIMARY KEY USING INDEX sets it itself, scanning under ACCESS EXCLUSIVE.",
     allowedPhases: ALL,
   },
   {
@@ -146,7 +146,7 @@ export const LINT_RULES = [
     title: "Adding a serial or identity column (such as a new primary key) to an existing table",
     why: "Each existing row needs a sequence value, so the table is rewritten under ACCESS EXCLUSIVE; a primary key on it also builds its index under that lock.",
     safePattern:
-      "Add a nullable bigint column, attach a sequence default for new rows, backfill in batches, build a unique index concurrently, then ADD PRIMARY KEY USING INDEX.",
+      "Add a nullable bigint column, attach a sequence default for new rows, backfill in batches, enforce NOT NULL through a validated CHECK, build a unique index concurrently, then ADD PRIMARY KEY USING INDEX.",
     allowedPhases: ALL,
   },
   {

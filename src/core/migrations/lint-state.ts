@@ -33,14 +33,14 @@ export interface LintState {
 }
 
 /** A fresh state at the top of a file, seeded with the column types of earlier migrations. */
-export function initialLintState(catalog: SchemaCatalog): LintState {
+export function initialLintState(catalog: SchemaCatalog, presetTimeouts: readonly string[] = []): LintState {
   const copy = new Map<string, Map<string, ColumnType>>();
   for (const [table, columns] of catalog) copy.set(table, new Map(columns));
   return {
     transactionDepth: 0,
     transactionStart: undefined,
-    lockTimeout: "unset",
-    statementTimeout: "unset",
+    lockTimeout: presetTimeouts.includes("lock_timeout") ? "session" : "unset",
+    statementTimeout: presetTimeouts.includes("statement_timeout") ? "session" : "unset",
     createdTables: new Set(),
     createdIndexes: new Set(),
     notNullChecks: new Set(),
