@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { lintMigration } from "./lint-migration.js";
 import { breakingInExpand } from "./lint-migration-set.js";
@@ -144,5 +145,44 @@ describe("reports", () => {
       blocking: 1,
     });
     expect(report.blocking).toBe(true);
+  });
+});
+
+describe("robustness", () => {
+  const fragments = [
+    "ALTER TABLE users ",
+    "ADD COLUMN a int ",
+    "DROP COLUMN b ",
+    "CREATE INDEX CONCURRENTLY i ON users (a)",
+    "BEGIN",
+    "COMMIT",
+    ";",
+    "\n",
+    "-- upshift-lint-ack: drop-column why\n",
+    "/* é /* nested */ */",
+    "'ERROR'",
+    "'unterminated",
+    "$$ body; $$",
+    "😀",
+    "SET lock_timeout = '1s'",
+    "NOT NULL DEFAULT random()",
+  ];
+
+  it("never throws, and places every finding inside the file (property)", () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...fragments), { maxLength: 12 }), (parts) => {
+        const text = parts.join("");
+        const lines = text.split("\n");
+        const result = lintMigration("V1__fuzz.sql", text).lint;
+        return result.findings.every(
+          (f) =>
+            f.line >= 1 &&
+            f.line <= lines.length &&
+            f.column >= 1 &&
+            f.column <= (lines[f.line - 1]?.length ?? 0) + 1,
+        );
+      }),
+      { numRuns: 300 },
+    );
   });
 });
