@@ -160,7 +160,8 @@ function acknowledge(statement: SqlStatement, hits: readonly RuleHit[]): Located
 }
 
 function at(statement: SqlStatement, hit: RuleHit, ack: LintAcknowledgement | undefined): Located {
-  const firstLine = statement.text.split("\n", 1)[0] ?? "";
+  const newline = statement.text.indexOf("\n");
+  const firstLine = newline === -1 ? statement.text : statement.text.slice(0, newline).trimEnd();
   const excerpt = firstLine.length > 120 ? `${firstLine.slice(0, 117)}...` : firstLine;
   return {
     ...hit,

@@ -21,17 +21,22 @@ export type PhaseHeader =
 
 /** Reads the phase header from the comment lines at the top of a migration file. */
 export function readPhaseHeader(text: string): PhaseHeader {
-  const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/);
-  for (let i = 0; i < lines.length; i++) {
-    const line = (lines[i] ?? "").trim();
+  const body = text.replace(/^\uFEFF/, "");
+  // Walk line by line and stop at the first statement: files can be megabytes long.
+  let start = 0;
+  for (let lineNumber = 1; start <= body.length; lineNumber++) {
+    const newline = body.indexOf("\n", start);
+    const end = newline === -1 ? body.length : newline;
+    const line = body.slice(start, end).trim();
+    start = end + 1;
     if (line === "") continue;
     if (!line.startsWith("--")) break; // the header must come before the first statement
     const match = HEADER.exec(line);
     if (match === null) continue;
     const value = (match[1] ?? "").toLowerCase();
     return isMigrationPhase(value)
-      ? { kind: "declared", phase: value, line: i + 1 }
-      : { kind: "invalid", value, line: i + 1 };
+      ? { kind: "declared", phase: value, line: lineNumber }
+      : { kind: "invalid", value, line: lineNumber };
   }
   return { kind: "absent" };
 }
