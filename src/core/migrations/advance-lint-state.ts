@@ -76,17 +76,31 @@ function advanceAlter(state: LintState, key: string, cmd: AlterTableCmd): void {
     columns?.set(cmd.name ?? "", columnType(def.ColumnDef.typeName));
   } else if (cmd.subtype === "AT_AddConstraint" && def !== undefined && "Constraint" in def) {
     noteNotNullCheck(state, key, def.Constraint);
+  } else if (cmd.subtype === "AT_ValidateConstraint") {
+    const column = state.pendingNotNullChecks.get(`${key}.${cmd.name ?? ""}`);
+    if (column !== undefined) state.notNullChecks.add(`${key}.${column}`);
   }
 }
 
-/** `CHECK (col IS NOT NULL)` lets SET NOT NULL skip its scan on PostgreSQL 12+ (release notes 12, E.23.3.4). */
+/**
+ * A valid `CHECK (col IS NOT NULL)` lets SET NOT NULL skip its scan on PostgreSQL 12+ (release
+ * notes 12: "ALTER TABLE ... SET NOT NULL ... skip the full table scan"); a NOT VALID one counts
+ * only once VALIDATE CONSTRAINT has run.
+ */
 function noteNotNullCheck(state: LintState, key: string, constraint: Constraint): void {
   const expr = constraint.raw_expr;
   if (constraint.contype !== "CONSTR_CHECK" || expr === undefined || !("NullTest" in expr)) return;
   const test = expr.NullTest;
   if (test.nulltesttype !== "IS_NOT_NULL" || test.arg === undefined || !("ColumnRef" in test.arg)) return;
   const column = names(test.arg.ColumnRef.fields).pop();
-  if (column !== undefined) state.notNullChecks.add(`${key}.${column}`);
+  if (column === undefined) return;
+  if (constraint.skip_validation !== true) {
+    state.notNullChecks.add(`${key}.${column}`);
+    return;
+  }
+  // Unnamed checks get PostgreSQL's generated name <table>_<column>_check (ChooseConstraintName).
+  const table = key.slice(key.indexOf(".") + 1);
+  state.pendingNotNullChecks.set(`${key}.${constraint.conname ?? `${table}_${column}_check`}`, column);
 }
 
 function advanceSetConfig(state: LintState, node: Node): void {

@@ -53,10 +53,16 @@ const CASES: Record<string, RuleCase | RuleCase[]> = {
   ],
   "set-not-null": [
     {
-      fails: ["ALTER TABLE users ALTER COLUMN email SET NOT NULL;"],
+      fails: [
+        "ALTER TABLE users ALTER COLUMN email SET NOT NULL;",
+        // Not validated yet: PostgreSQL still scans.
+        "ALTER TABLE users ADD CONSTRAINT email_nn CHECK (email IS NOT NULL) NOT VALID;\nALTER TABLE users ALTER COLUMN email SET NOT NULL;",
+        "ALTER TABLE users ADD CONSTRAINT email_nn CHECK (email IS NOT NULL) NOT VALID;\nALTER TABLE users VALIDATE CONSTRAINT other;\nALTER TABLE users ALTER COLUMN email SET NOT NULL;",
+      ],
       passes: [
         "ALTER TABLE users ADD CONSTRAINT email_nn CHECK (email IS NOT NULL) NOT VALID;\nALTER TABLE users VALIDATE CONSTRAINT email_nn;\nALTER TABLE users ALTER COLUMN email SET NOT NULL;",
         "CREATE TABLE t (email text); ALTER TABLE t ALTER COLUMN email SET NOT NULL;",
+        "ALTER TABLE users ADD CHECK (email IS NOT NULL) NOT VALID;\nALTER TABLE users VALIDATE CONSTRAINT users_email_check;\nALTER TABLE users ALTER COLUMN email SET NOT NULL;",
       ],
     },
     {

@@ -26,8 +26,10 @@ export interface LintState {
   readonly createdTables: Set<string>;
   /** Indexes created earlier in this file (by name), whose drop cannot block anyone. */
   readonly createdIndexes: Set<string>;
-  /** `table.column` pairs with a `CHECK (column IS NOT NULL)` added earlier in this file. */
+  /** `table.column` pairs with a valid `CHECK (column IS NOT NULL)` from earlier in this file. */
   readonly notNullChecks: Set<string>;
+  /** Such checks added NOT VALID and not validated yet: `table.constraint` → column. */
+  readonly pendingNotNullChecks: Map<string, string>;
   /** Column types known from earlier migrations and this file so far. */
   readonly catalog: Map<string, Map<string, ColumnType>>;
 }
@@ -44,6 +46,7 @@ export function initialLintState(catalog: SchemaCatalog, presetTimeouts: readonl
     createdTables: new Set(),
     createdIndexes: new Set(),
     notNullChecks: new Set(),
+    pendingNotNullChecks: new Map(),
     catalog: copy,
   };
 }
