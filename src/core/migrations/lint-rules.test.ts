@@ -69,7 +69,7 @@ const CASES: Record<string, RuleCase | RuleCase[]> = {
       // PostgreSQL 11 cannot use the CHECK constraint to skip the scan.
       postgresMajor: 11,
       fails: [
-        "ALTER TABLE users ADD CONSTRAINT email_nn CHECK (email IS NOT NULL) NOT VALID;\nALTER TABLE users ALTER COLUMN email SET NOT NULL;",
+        "ALTER TABLE users ADD CONSTRAINT email_nn CHECK (email IS NOT NULL) NOT VALID;\nALTER TABLE users VALIDATE CONSTRAINT email_nn;\nALTER TABLE users ALTER COLUMN email SET NOT NULL;",
       ],
       passes: ["ALTER TABLE users ALTER COLUMN email DROP NOT NULL;"],
     },
