@@ -1,0 +1,233 @@
+import { advanceChange } from "./advance-change.js";
+import { checkApprover, checkRejecter } from "./approval/check-approver.js";
+import { evaluateApprovals } from "./approval/evaluate-approvals.js";
+import { describeEdit } from "./change-edit.js";
+import type { ChangeEvent } from "./change-event.js";
+import { EDITABLE_STATES, REVERTIBLE_STATES } from "./change-path.js";
+import type { ChangeRequest } from "./change-request.js";
+import type { ChangeState } from "./change-state.js";
+import { isTerminalState } from "./change-state.js";
+import {
+  accepted,
+  type ChangeContext,
+  type ChangeTransition,
+  endRound,
+  moveTo,
+  refused,
+  roundIsLive,
+} from "./change-transition.js";
+import { completeRetrospective, finishImplementation } from "./implementation-events.js";
+
+/**
+ * The change state machine: applies one event to a change and returns the new change, or a typed
+ * refusal saying why not. Pure: time and the approval policy come in through `ctx`.
+ */
+export function transitionChange(
+  change: ChangeRequest,
+  event: ChangeEvent,
+  ctx: ChangeContext,
+): ChangeTransition {
+  if (isTerminalState(change.state)) {
+    return refused({
+      kind: "terminal",
+      state: change.state,
+      message: `${change.number} is ${change.state}; nothing can change it now`,
+    });
+  }
+  switch (event.kind) {
+    case "advance":
+      return advanceChange(change, event.to, event.by, ctx);
+    case "assess-risk":
+      return assessRisk(change, event);
+    case "approve":
+      return approve(change, event, ctx);
+    case "reject":
+      return reject(change, event, ctx);
+    case "edit":
+      return edit(change, event, ctx);
+    case "link-run": {
+      if (change.runStartedBy.includes(event.by)) return accepted(change);
+      return accepted({ ...change, runStartedBy: [...change.runStartedBy, event.by] });
+    }
+    case "finish-implementation":
+      return finishImplementation(change, event, ctx.at);
+    case "complete-retrospective":
+      return completeRetrospective(change, event, ctx.at);
+    case "revert-to-new":
+      return revertToNew(change, event, ctx.at);
+    case "cancel": {
+      const ended = roundIsLive(change)
+        ? endRound(change, {
+            kind: "canceled",
+            round: change.approvalRound,
+            at: ctx.at,
+            by: event.by,
+            reason: event.reason,
+          })
+        : change;
+      const effects =
+        ended === change
+          ? []
+          : [{ kind: "approvals-canceled" as const, round: change.approvalRound, reason: "change canceled" }];
+      return accepted(moveTo(ended, "Canceled", ctx.at, event.by, `canceled: ${event.reason}`), effects);
+    }
+    default: {
+      const unknown: never = event;
+      throw new Error(`unhandled change event ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+function wrongState(change: ChangeRequest, what: string, allowed: readonly ChangeState[]): ChangeTransition {
+  const message = `${what} is possible in ${allowed.join(" or ")}; ${change.number} is ${change.state}`;
+  return refused({ kind: "wrong-state", state: change.state, allowed, message });
+}
+
+function assessRisk(
+  change: ChangeRequest,
+  event: Extract<ChangeEvent, { kind: "assess-risk" }>,
+): ChangeTransition {
+  const approving = change.approvals.some((a) => a.round === change.approvalRound);
+  if (!["New", "Assess", "Authorize"].includes(change.state) || approving) {
+    return wrongState(change, "assessing risk (before any approval is given)", [
+      "New",
+      "Assess",
+      "Authorize",
+    ]);
+  }
+  return accepted({ ...change, riskBand: event.band, riskScore: event.score });
+}
+
+function approve(
+  change: ChangeRequest,
+  event: Extract<ChangeEvent, { kind: "approve" }>,
+  ctx: ChangeContext,
+): ChangeTransition {
+  if (change.state !== "Authorize") return wrongState(change, "approving", ["Authorize"]);
+  const check = checkApprover(change, ctx.approvals, ctx.at, event.by);
+  if (check.kind === "refused")
+    return refused({ kind: "approver-refused", refusal: check.refusal, message: check.refusal.message });
+  const record = {
+    by: event.by,
+    decision: "approved" as const,
+    at: ctx.at,
+    comment: event.comment,
+    round: change.approvalRound,
+    groups: check.groups,
+    level: check.level,
+  };
+  const recorded = { ...change, approvals: [...change.approvals, record] };
+  const evaluation = evaluateApprovals(recorded, ctx.approvals, ctx.at);
+  if (!evaluation.authorized) return accepted(recorded);
+  const approvedBy = [...new Set(evaluation.groups.flatMap((g) => g.approvedBy))].sort();
+  const note = `authorized by ${approvedBy.join(", ")}`;
+  return accepted(moveTo(recorded, "Scheduled", ctx.at, event.by, note), [
+    { kind: "authorized", approvedBy },
+  ]);
+}
+
+function reject(
+  change: ChangeRequest,
+  event: Extract<ChangeEvent, { kind: "reject" }>,
+  ctx: ChangeContext,
+): ChangeTransition {
+  if (change.state !== "Authorize") return wrongState(change, "rejecting", ["Authorize"]);
+  if (event.comment.trim() === "")
+    return refused({
+      kind: "comment-required",
+      message: "a rejection needs a comment saying what to change",
+    });
+  const check = checkRejecter(change, ctx.approvals, ctx.at, event.by);
+  if (check.kind === "refused")
+    return refused({ kind: "approver-refused", refusal: check.refusal, message: check.refusal.message });
+  const record = {
+    by: event.by,
+    decision: "rejected" as const,
+    at: ctx.at,
+    comment: event.comment,
+    round: change.approvalRound,
+    groups: check.groups,
+    level: check.level,
+  };
+  const recorded = { ...change, approvals: [...change.approvals, record] };
+  const ended = endRound(recorded, {
+    kind: "rejected",
+    round: change.approvalRound,
+    at: ctx.at,
+    by: event.by,
+    comment: event.comment,
+  });
+  const effects = [
+    {
+      kind: "approvals-canceled" as const,
+      round: change.approvalRound,
+      reason: `rejected by ${event.by}: ${event.comment}`,
+    },
+  ];
+  return accepted(moveTo(ended, "New", ctx.at, event.by, `rejected: ${event.comment}`), effects);
+}
+
+function edit(
+  change: ChangeRequest,
+  event: Extract<ChangeEvent, { kind: "edit" }>,
+  ctx: ChangeContext,
+): ChangeTransition {
+  if (!EDITABLE_STATES.includes(change.state))
+    return wrongState(change, "editing the plan, window or scope", EDITABLE_STATES);
+  if (event.window !== undefined && event.window.end <= event.window.start) {
+    return refused({ kind: "invalid-edit", message: "the change window must end after it starts" });
+  }
+  const changed = describeEdit(change, event);
+  if (changed.length === 0)
+    return refused({
+      kind: "nothing-changed",
+      message: "the edit restates the plan, window and scope the change already has",
+    });
+  const edited: ChangeRequest = {
+    ...change,
+    plan: event.plan ?? change.plan,
+    window: event.window ?? change.window,
+    scope: event.scope ?? change.scope,
+  };
+  const approved = change.approvals.some(
+    (a) => a.round === change.approvalRound && a.decision === "approved",
+  );
+  if (!approved) return accepted(edited);
+  const ended = endRound(edited, {
+    kind: "invalidated",
+    round: change.approvalRound,
+    at: ctx.at,
+    by: event.by,
+    changed,
+  });
+  const back =
+    change.type === "standard"
+      ? ended
+      : moveTo(ended, "Authorize", ctx.at, event.by, `approvals invalidated: ${changed.join("; ")}`);
+  return accepted(back, [{ kind: "approvals-invalidated", round: change.approvalRound, changed }]);
+}
+
+function revertToNew(
+  change: ChangeRequest,
+  event: Extract<ChangeEvent, { kind: "revert-to-new" }>,
+  at: number,
+): ChangeTransition {
+  if (!REVERTIBLE_STATES.includes(change.state))
+    return wrongState(change, "reverting to New", REVERTIBLE_STATES);
+  if (!roundIsLive(change)) return accepted(moveTo(change, "New", at, event.by, `reverted: ${event.reason}`));
+  const ended = endRound(change, {
+    kind: "reverted",
+    round: change.approvalRound,
+    at,
+    by: event.by,
+    reason: event.reason,
+  });
+  const effects = [
+    {
+      kind: "approvals-canceled" as const,
+      round: change.approvalRound,
+      reason: `reverted to New by ${event.by}`,
+    },
+  ];
+  return accepted(moveTo(ended, "New", at, event.by, `reverted: ${event.reason}`), effects);
+}
