@@ -32,6 +32,9 @@ export interface StoredAuditRecord extends Omit<AuditRecord, "data"> {
   readonly dataJson: string;
 }
 
+/** An entry in either form, without its chain fields: what a hash seals. */
+export type SealableEntry = AuditEntry | Omit<StoredAuditRecord, "prevHash" | "hash">;
+
 /** Either form a verifier accepts. */
 export type VerifiableRecord = AuditRecord | StoredAuditRecord;
 

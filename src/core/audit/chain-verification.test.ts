@@ -9,7 +9,7 @@ import {
   startChainVerification,
   verifyChain,
 } from "./chain-verification.js";
-import { canonicalEntry, chainEntries, entryHash, toStoredRecord } from "./entry-hash.js";
+import { canonicalEntry, chainEntries, chainStoredEntries, entryHash, toStoredRecord } from "./entry-hash.js";
 
 function chain(n: number): AuditRecord[] {
   const entries = Array.from({ length: n }, (_, i) => ({
@@ -45,6 +45,18 @@ describe("entry hashing", () => {
     expect(canonicalEntry(first!)).toBe(canonicalJson({ seq, at, actor, action, subject, data }));
     expect(first!.prevHash).toBe("0".repeat(64));
     expect(first!.hash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it("seals the stored form with the same hashes as the in-memory form", () => {
+    const records = chain(5);
+    const entries = records.map(({ at, actor, action, subject, data }) => ({
+      at,
+      actor,
+      action,
+      subject,
+      data,
+    }));
+    expect(chainStoredEntries(GENESIS, entries)).toEqual(records.map(toStoredRecord));
   });
 
   it("refuses to seal an entry whose data has no canonical form", () => {

@@ -1,12 +1,13 @@
 import { hash } from "node:crypto";
-import type { AuditEntry, AuditRecord, ChainPoint, StoredAuditRecord } from "./audit-entry.js";
+import type { AuditEntry, AuditRecord, ChainPoint, SealableEntry, StoredAuditRecord } from "./audit-entry.js";
 import { canonicalJson, tryCanonicalJson } from "./canonical-json.js";
 
 /** RFC 8785 canonical JSON of the entry's six fields (never prevHash or hash); throws naming a bad field. */
-export function canonicalEntry(entry: AuditEntry): string {
+export function canonicalEntry(entry: SealableEntry): string {
   const text = tryCanonicalEntry(entry);
   if (text !== undefined) return text;
-  const { seq, at, actor, action, subject, data } = entry;
+  const { seq, at, actor, action, subject } = entry;
+  const data = "dataJson" in entry ? entry.dataJson : entry.data;
   return canonicalJson({ action, actor, at, data, seq, subject }); // throws, naming the field
 }
 
@@ -15,9 +16,7 @@ export function canonicalEntry(entry: AuditEntry): string {
  * key order because it runs once per entry when a million are verified; a test checks it equals
  * canonicalJson of the same object.
  */
-export function tryCanonicalEntry(
-  entry: AuditEntry | Omit<StoredAuditRecord, "prevHash" | "hash">,
-): string | undefined {
+export function tryCanonicalEntry(entry: SealableEntry): string | undefined {
   const c = tryCanonicalJson;
   const action = c(entry.action);
   const actor = c(entry.actor);
@@ -31,15 +30,12 @@ export function tryCanonicalEntry(
 }
 
 /** The hash that seals an entry after `prevHash`: sha256 over prevHash's hex text, then the canonical entry. */
-export function entryHash(prevHash: string, entry: AuditEntry): string {
+export function entryHash(prevHash: string, entry: SealableEntry): string {
   return sha256Hex(prevHash + canonicalEntry(entry));
 }
 
 /** entryHash of either record form, or undefined when it cannot be canonicalized (a tampered row may hold anything). */
-export function tryEntryHash(
-  prevHash: string,
-  entry: AuditEntry | Omit<StoredAuditRecord, "prevHash" | "hash">,
-): string | undefined {
+export function tryEntryHash(prevHash: string, entry: SealableEntry): string | undefined {
   const text = tryCanonicalEntry(entry);
   return text === undefined ? undefined : sha256Hex(prevHash + text);
 }
@@ -54,6 +50,27 @@ export function chainEntries(head: ChainPoint, entries: readonly Omit<AuditEntry
     const entry: AuditEntry = { seq, at, actor, action, subject, data };
     const sealed = entryHash(prevHash, entry);
     records.push({ ...entry, prevHash, hash: sealed });
+    prevHash = sealed;
+  }
+  return records;
+}
+
+/**
+ * Chains entries after `head` straight into the form a store writes, canonicalizing each entry's
+ * data once for both its hash and its stored text (the append path of a million-entry log).
+ */
+export function chainStoredEntries(
+  head: ChainPoint,
+  entries: readonly Omit<AuditEntry, "seq">[],
+): StoredAuditRecord[] {
+  const records: StoredAuditRecord[] = [];
+  let prevHash = head.hash;
+  let seq = head.seq;
+  for (const { at, actor, action, subject, data } of entries) {
+    seq += 1;
+    const dataJson = canonicalJson(data);
+    const sealed = entryHash(prevHash, { seq, at, actor, action, subject, dataJson });
+    records.push({ seq, at, actor, action, subject, dataJson, prevHash, hash: sealed });
     prevHash = sealed;
   }
   return records;
