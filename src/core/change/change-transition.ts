@@ -48,3 +48,13 @@ export function roundIsLive(change: ChangeRequest): boolean {
 export function endRound(change: ChangeRequest, end: ApprovalRoundEnd): ChangeRequest {
   return { ...change, approvalRound: change.approvalRound + 1, endedRounds: [...change.endedRounds, end] };
 }
+
+/** Refusal of an event the change's state does not allow, naming the states that do. */
+export function wrongState(
+  change: ChangeRequest,
+  what: string,
+  allowed: readonly ChangeState[],
+): ChangeTransition {
+  const message = `${what} is possible in ${allowed.join(" or ")}; ${change.number} is ${change.state}`;
+  return refused({ kind: "wrong-state", state: change.state, allowed, message });
+}
