@@ -3,6 +3,7 @@ import type { ChainFinding, ChainVerdict } from "./chain-finding.js";
 import { type ChainBreakEvidence, classifyChainBreak } from "./classify-chain-break.js";
 import { tryEntryHash } from "./entry-hash.js";
 
+/** Where verification starts and what it must reach. */
 export interface ChainVerificationOptions {
   /** Where the records continue from: the genesis (default) or a verified point, to check a segment. */
   readonly start?: ChainPoint;

@@ -12,6 +12,7 @@ export interface GroupRequirement {
   readonly rules: readonly string[];
 }
 
+/** The groups a change needs and the rules they come from. */
 export interface ApprovalRequirements {
   readonly requirements: readonly GroupRequirement[];
   readonly matchedRules: readonly string[];

@@ -13,6 +13,7 @@ export type ApproverRefusal =
   | { readonly kind: "already-approved"; readonly message: string }
   | { readonly kind: "nothing-to-approve"; readonly message: string };
 
+/** For which groups an identity may approve now, or why not. */
 export type ApproverCheck =
   | { readonly kind: "may-approve"; readonly groups: readonly string[]; readonly level: number }
   | { readonly kind: "refused"; readonly refusal: ApproverRefusal };

@@ -5,6 +5,7 @@ import type { ApprovalSubject } from "./approval-subject.js";
 import { describeQuorum, type QuorumNeed, quorumNeed } from "./quorum.js";
 import { dutyConflict, dutyConflictMessage } from "./separation-of-duties.js";
 
+/** Satisfied; pending at the current level; waiting for an earlier level; or never satisfiable. */
 export type GroupApprovalStatus = "satisfied" | "pending" | "waiting" | "unsatisfiable";
 
 /** Where one required group stands. */

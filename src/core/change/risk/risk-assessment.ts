@@ -1,5 +1,6 @@
 import type { RiskBand } from "../approval/approval-subject.js";
 
+/** The factors, in the order the risk table lists them. */
 export type RiskFactorName =
   | "blast radius"
   | "services and waves"

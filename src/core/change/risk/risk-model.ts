@@ -43,8 +43,10 @@ export interface RiskBands {
   readonly veryHigh: number;
 }
 
+/** Default thresholds, documented in docs/change-management.md. */
 export const DEFAULT_RISK_BANDS: RiskBands = { moderate: 15, high: 35, veryHigh: 60 };
 
+/** Weights, bands and emergency waivers: everything a Policy configures about risk. */
 export interface RiskModel {
   readonly weights: RiskWeights;
   readonly bands: RiskBands;
