@@ -212,22 +212,62 @@ describe("verifyChain", () => {
 });
 
 describe("verifyChain on random tampering", () => {
-  const operations = ["edited", "deleted", "inserted", "reordered"] as const;
-  it("names the kind of a single random edit, deletion, insertion or reordering", () => {
+  const operations = [
+    "edited",
+    "deleted",
+    "deleted and renumbered",
+    "inserted",
+    "inserted and sealed",
+    "reordered",
+    "reordered by number",
+    "truncated",
+  ] as const;
+  it("names the kind of a single random tampering, however it was done", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 3, max: 40 }), fc.nat(), fc.constantFrom(...operations), (n, at, op) => {
+      fc.property(fc.integer({ min: 4, max: 40 }), fc.nat(), fc.constantFrom(...operations), (n, at, op) => {
         const records = chain(n);
-        const k = at % (n - 1);
-        const tampered = [...records];
-        if (op === "edited") tampered[k] = { ...records[k]!, subject: "CHG-999" };
-        if (op === "deleted") tampered.splice(k, 1);
-        if (op === "inserted") tampered.splice(k, 0, { ...records[k]!, actor: "mallory" });
-        if (op === "reordered") [tampered[k], tampered[k + 1]] = [records[k + 1]!, records[k]!];
-        const verdict = verifyChain(tampered);
+        const k = at % (n - 2);
+        let tampered = [...records];
+        const renumber = (list: AuditRecord[]) => list.map((r, i) => ({ ...r, seq: i + 1 }));
+        switch (op) {
+          case "edited":
+            tampered[k] = { ...records[k]!, subject: "CHG-999" };
+            break;
+          case "deleted":
+            tampered.splice(k, 1);
+            break;
+          case "deleted and renumbered":
+            tampered.splice(k, 1);
+            tampered = renumber(tampered);
+            break;
+          case "inserted":
+            tampered.splice(k, 0, { ...records[k]!, actor: "mallory" });
+            break;
+          case "inserted and sealed": {
+            const forged = { ...records[k]!, actor: "mallory" };
+            tampered.splice(k, 0, { ...forged, hash: entryHash(forged.prevHash, forged) });
+            tampered = renumber(tampered);
+            break;
+          }
+          case "reordered":
+            [tampered[k], tampered[k + 1]] = [records[k + 1]!, records[k]!];
+            break;
+          case "reordered by number":
+            [tampered[k], tampered[k + 1]] = [
+              { ...records[k + 1]!, seq: k + 1 },
+              { ...records[k]!, seq: k + 2 },
+            ];
+            break;
+          case "truncated":
+            tampered = records.slice(0, k + 1);
+            break;
+        }
+        const anchor = { seq: n, hash: records[n - 1]!.hash };
+        const verdict = verifyChain(tampered, { anchor });
         expect(verdict.kind).toBe("tampered");
-        if (verdict.kind === "tampered") expect(verdict.finding.kind).toBe(op);
+        if (verdict.kind === "tampered") expect(verdict.finding.kind).toBe(op.split(" ")[0]);
       }),
-      { numRuns: 300 },
+      { numRuns: 400 },
     );
   });
 });
