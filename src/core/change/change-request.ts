@@ -1,6 +1,6 @@
 import { InputError } from "../errors/domain-error.js";
 import type { ApprovalRecord, ApprovalRoundEnd } from "./approval/approval-record.js";
-import type { RiskBand, ScopedService } from "./approval/approval-subject.js";
+import type { LinkedRun, RiskBand, ScopedService } from "./approval/approval-subject.js";
 import type { ChangeState, ChangeType } from "./change-state.js";
 
 /** The plan a change was made from, pinned by digest and the document generations it read. */
@@ -53,7 +53,7 @@ export interface ChangeRequest {
   readonly releaseAuthor: string | undefined;
   readonly labels: Readonly<Record<string, string>>;
   readonly requestedBy: string;
-  readonly runStartedBy: readonly string[];
+  readonly runs: readonly LinkedRun[];
   readonly plan: PlanReference;
   readonly window: ChangeWindow | undefined;
   readonly scope: readonly ScopedService[];
@@ -103,7 +103,7 @@ export function newChangeRequest(input: NewChangeRequest, at: number): ChangeReq
     releaseAuthor: input.releaseAuthor,
     labels: input.labels ?? {},
     requestedBy: input.requestedBy,
-    runStartedBy: [],
+    runs: [],
     plan: input.plan,
     window: input.window,
     scope: input.scope,

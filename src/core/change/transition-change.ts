@@ -45,8 +45,8 @@ export function transitionChange(
     case "edit":
       return edit(change, event, ctx);
     case "link-run": {
-      if (change.runStartedBy.includes(event.by)) return accepted(change);
-      return accepted({ ...change, runStartedBy: [...change.runStartedBy, event.by] });
+      if (change.runs.some((r) => r.runId === event.runId)) return accepted(change);
+      return accepted({ ...change, runs: [...change.runs, { runId: event.runId, startedBy: event.by }] });
     }
     case "finish-implementation":
       return finishImplementation(change, event, ctx.at);

@@ -4,6 +4,12 @@ import type { ApprovalRecord } from "./approval-record.js";
 /** Risk bands as Policy documents name them. */
 export type RiskBand = "low" | "moderate" | "high" | "very-high";
 
+/** A run executing the change, and who started it (barred from approving). */
+export interface LinkedRun {
+  readonly runId: string;
+  readonly startedBy: string;
+}
+
 /** A service in a change's scope, with what approval rules match on. */
 export interface ScopedService {
   readonly name: string;
@@ -25,7 +31,8 @@ export interface ApprovalSubject {
   readonly riskBand: RiskBand | undefined;
   readonly requestedBy: string;
   readonly releaseAuthor: string | undefined;
-  readonly runStartedBy: readonly string[];
+  /** Runs of the change, with who started each. */
+  readonly runs: readonly LinkedRun[];
   readonly approvalRound: number;
   readonly approvals: readonly ApprovalRecord[];
 }

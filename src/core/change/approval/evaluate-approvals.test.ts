@@ -25,7 +25,7 @@ function subject(over: Partial<ApprovalSubject> = {}): ApprovalSubject {
     riskBand: "moderate",
     requestedBy: "alice",
     releaseAuthor: "bob",
-    runStartedBy: [],
+    runs: [],
     approvalRound: 1,
     approvals: [],
     ...over,
@@ -161,11 +161,14 @@ describe("evaluateApprovals", () => {
     const rules: ApprovalRule[] = [{ name: "r", groups: [{ name: "security" }] }];
     const old = subject({ approvalRound: 2, approvals: [approval("sam", ["security"])] });
     expect(evaluateApprovals(old, setup(rules), T0).authorized).toBe(false);
-    const starter = subject({ runStartedBy: ["sam"], approvals: [approval("sam", ["security"])] });
+    const starter = subject({
+      runs: [{ runId: "run-8", startedBy: "sam" }],
+      approvals: [approval("sam", ["security"])],
+    });
     const e = evaluateApprovals(starter, setup(rules), T0);
     expect(e.authorized).toBe(false);
     expect(e.explanation).toContain(
-      "not counted: sam started a run of this change and cannot approve it (separation of duties)",
+      "not counted: sam started run run-8 of this change and cannot approve it (separation of duties)",
     );
   });
 });

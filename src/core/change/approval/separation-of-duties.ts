@@ -8,7 +8,8 @@ import type { ApprovalSubject } from "./approval-subject.js";
 export function dutyConflict(subject: ApprovalSubject, identity: string): string | undefined {
   if (identity === subject.requestedBy) return "requested this change";
   if (identity === subject.releaseAuthor) return "wrote the release of this change";
-  if (subject.runStartedBy.includes(identity)) return "started a run of this change";
+  const run = subject.runs.find((r) => r.startedBy === identity);
+  if (run !== undefined) return `started run ${run.runId} of this change`;
   return undefined;
 }
 
