@@ -134,9 +134,14 @@ function sameValues(a: Float64Array, b: Float64Array): boolean {
 }
 
 function meanRatio(canary: Float64Array, baseline: Float64Array): number | null {
-  const mean = (values: Float64Array) => values.reduce((sum, v) => sum + v, 0) / values.length;
   const base = mean(baseline);
   return base === 0 ? null : mean(canary) / base;
+}
+
+function mean(values: Float64Array): number {
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) sum += values[i]!;
+  return sum / values.length;
 }
 
 function round(value: number): string {
