@@ -17,25 +17,15 @@
  *   not halve the interval falls back to sampling (ties make the count a staircase);
  * - pivots that several ranks share (the two middle ranks of the median) are counted once;
  * - once few differences remain they are listed and selected directly.
- * A typical 100,000 x 100,000 judgement needs two counting passes instead of 10^10 differences.
+ * A typical 100,000 x 100,000 metric needs two rounds, about 8 counting passes, instead of sorting
+ * 10^10 differences.
  *
  * Every comparison uses the computed difference x[i] - y[j] itself (never a rearranged form), so the
  * result is exactly the k-th element numpy finds by sorting `np.subtract.outer(x, y)`.
  */
+import { countAtMost, countBelow, type Fence, listActive } from "./difference-fence.js";
+import { interpolatedPivots, sampleActive, samplePivots } from "./difference-pivots.js";
 import { selectInPlace } from "./select-in-place.js";
-
-/**
- * A bound of the value interval still holding a wanted rank, with the column limits it implies.
- * Low fences exclude D <= value; high fences exclude D > value, or D >= value when `strict` (used
- * to cut off a run of equal differences too long to list).
- */
-interface Fence {
-  readonly value: number;
-  /** Differences at or below the fence: #{D <= value}, or #{D < value} when strict. */
-  readonly count: number;
-  /** Per row i, #{j : D[i][j] > value} (>= value when strict): the first column not excluded. */
-  readonly rows: Int32Array;
-}
 
 interface Target {
   readonly rank: number;
@@ -47,9 +37,6 @@ interface Target {
   /** Half-width of the interpolation bracket, as a fraction of the interval's differences. */
   margin: number;
 }
-
-const GOLDEN_FRACTION = 0.6180339887498949;
-const SAMPLE_SIZE = 32_768;
 
 /** The k-th smallest x[i] - y[j] (1-based k) for each requested k; x and y sorted ascending. */
 export function pairwiseDifferenceOrderStatistics(
@@ -142,168 +129,4 @@ function settleTies(x: Float64Array, y: Float64Array, t: Target): void {
   const strict = countBelow(x, y, t.high.value, t.low.rows, t.high.rows);
   if (strict.count < t.rank) t.result = t.high.value;
   else t.high = strict;
-}
-
-/**
- * Sample order statistics bracketing each rank's expected place in the sample, 1.5 binomial
- * standard deviations away (the jittered stratified sample errs far less than a random one, and a
- * miss costs one round). Ranks whose brackets overlap share one pair of pivots.
- */
-function samplePivots(
-  sample: Float64Array,
-  low: Fence,
-  active: number,
-  targets: readonly Target[],
-): number[] {
-  const s = sample.length;
-  const windows = targets.map((t): [number, number] => {
-    const fraction = (t.rank - low.count) / active;
-    const margin = 1.5 * Math.sqrt(s * fraction * (1 - fraction)) + 1;
-    return [Math.floor(fraction * s - margin), Math.ceil(fraction * s + margin)];
-  });
-  const out: number[] = [];
-  for (const [below, above] of mergeOverlapping(windows)) {
-    if (above < s) out.push(selectInPlace(sample, above));
-    if (below >= 0) out.push(selectInPlace(sample, below));
-    if (above >= s && below < 0) out.push(selectInPlace(sample, s >> 1));
-  }
-  return out;
-}
-
-/**
- * Values where each rank would sit, +- a margin, if the differences were spread evenly between the
- * counted fences (regula falsi on the count). Ranks whose margins overlap share one pair.
- */
-function interpolatedPivots(low: Fence, high: Fence, active: number, targets: readonly Target[]): number[] {
-  if (targets.length === 0 || !Number.isFinite(low.value) || !Number.isFinite(high.value)) return [];
-  const width = high.value - low.value;
-  const windows = targets.map((t): [number, number] => {
-    const margin = t.margin * active + 256;
-    return [t.rank - low.count - margin, t.rank - low.count + margin];
-  });
-  const out: number[] = [];
-  for (const [below, above] of mergeOverlapping(windows)) {
-    if (below > 0) out.push(low.value + (below / active) * width);
-    if (above < active) out.push(low.value + (above / active) * width);
-  }
-  return out;
-}
-
-function mergeOverlapping(windows: [number, number][]): [number, number][] {
-  const sorted = [...windows].sort((a, b) => a[0] - b[0]);
-  const merged: [number, number][] = [];
-  for (const [lo, hi] of sorted) {
-    const last = merged.at(-1);
-    if (last !== undefined && lo <= last[1]) last[1] = Math.max(last[1], hi);
-    else merged.push([lo, hi]);
-  }
-  return merged;
-}
-
-/**
- * Exact #{D <= v} for one pivot: the pointer to the first column with D <= v only moves forward
- * from row to row, so the pass is O(n + m). (One tight loop per pivot runs several times faster in
- * V8 than one loop carrying every pivot's pointer, and the +Infinity guard after the last column
- * saves a bounds check per step.)
- */
-function countAtMost(x: Float64Array, guarded: Float64Array, v: number): Fence {
-  const n = x.length;
-  const m = guarded.length - 1;
-  const rows = new Int32Array(n);
-  let column = 0;
-  let excluded = 0;
-  for (let i = 0; i < n; i++) {
-    const xi = x[i]!;
-    // guarded[m] is +Infinity: xi - Infinity > v is false, so no bounds check is needed.
-    while (xi - guarded[column]! > v) column++;
-    rows[i] = column;
-    excluded += column;
-  }
-  return { value: v, count: n * m - excluded, rows };
-}
-
-/** Exact #{D < v} inside the target's interval, as a strict high fence. */
-function countBelow(
-  x: Float64Array,
-  y: Float64Array,
-  v: number,
-  lowRows: Int32Array,
-  highRows: Int32Array,
-): Fence {
-  const n = x.length;
-  const rows = new Int32Array(n);
-  let column = 0;
-  let excluded = 0;
-  for (let i = 0; i < n; i++) {
-    const xi = x[i]!;
-    const limit = lowRows[i]!;
-    if (column < highRows[i]!) column = highRows[i]!;
-    while (column < limit && xi - y[column]! >= v) column++;
-    rows[i] = column;
-    excluded += column;
-  }
-  return { value: v, count: n * y.length - excluded, rows };
-}
-
-/** Every difference inside the interval, row by row. */
-function listActive(
-  x: Float64Array,
-  y: Float64Array,
-  lowRows: Int32Array,
-  highRows: Int32Array,
-  size: number,
-) {
-  const out = new Float64Array(size);
-  let k = 0;
-  for (let i = 0; i < x.length; i++) {
-    const xi = x[i]!;
-    for (let j = highRows[i]!; j < lowRows[i]!; j++) out[k++] = xi - y[j]!;
-  }
-  return out;
-}
-
-/**
- * One active difference from each of `size` equal strata of the interval in row-major order, at an
- * offset inside its stratum that follows the golden-ratio sequence: a plain every-k-th sample
- * aliases with the row length (the same column in every row) and misplaces the pivots.
- */
-function sampleActive(
-  x: Float64Array,
-  y: Float64Array,
-  low: Fence,
-  high: Fence,
-  active: number,
-): Float64Array {
-  const size = Math.min(SAMPLE_SIZE, active);
-  const out = new Float64Array(size);
-  const step = active / size;
-  const m = y.length;
-  let jitter = 0.5;
-  if (low.count === 0 && high.count === x.length * m) {
-    // Every difference is still in: the r-th in row-major order is at row r / m, column r % m.
-    for (let k = 0; k < size; k++) {
-      const r = Math.floor(step * (k + jitter));
-      const row = Math.floor(r / m);
-      out[k] = x[row]! - y[r - row * m]!;
-      jitter += GOLDEN_FRACTION;
-      if (jitter >= 1) jitter -= 1;
-    }
-    return out;
-  }
-  let k = 0;
-  let next = step * jitter;
-  let before = 0;
-  for (let i = 0; i < x.length && k < size; i++) {
-    const start = high.rows[i]!;
-    const width = low.rows[i]! - start;
-    const xi = x[i]!;
-    while (k < size && next < before + width) {
-      out[k++] = xi - y[start + Math.floor(next - before)]!;
-      jitter += GOLDEN_FRACTION;
-      if (jitter >= 1) jitter -= 1;
-      next = step * (k + jitter);
-    }
-    before += width;
-  }
-  return k === size ? out : out.subarray(0, k);
 }
