@@ -89,6 +89,7 @@ export function pairwiseDifferenceOrderStatistics(
       narrowing.push(...members);
     }
     const counted = [...pivots].map((p) => countAtMost(x, guarded, p));
+    const strictCounts = new Map<Fence, Fence>();
     for (const t of narrowing) {
       const before = t.high.count - t.low.count;
       const sampled = t.sample;
@@ -98,7 +99,7 @@ export function pairwiseDifferenceOrderStatistics(
       // A missed interpolation (the rank fell outside its bracket) retries with a wider one.
       if (!sampled && after > 2 * (t.margin * before + 256) + 1) t.margin = Math.min(0.05, t.margin * 16);
       // Sampling found nothing inside but the high fence's value: a run of ties too long to list.
-      if (sampled && after === before) settleTies(x, y, t);
+      if (sampled && after === before) settleTies(x, y, t, strictCounts);
     }
   }
   return targets.map((t) => {
@@ -125,8 +126,10 @@ function narrow(t: Target, c: Fence): void {
 }
 
 /** Either the rank lies in the run of differences equal to the high fence, or a strict fence cuts the run off. */
-function settleTies(x: Float64Array, y: Float64Array, t: Target): void {
-  const strict = countBelow(x, y, t.high.value, t.low.rows, t.high.rows);
+function settleTies(x: Float64Array, y: Float64Array, t: Target, strictCounts: Map<Fence, Fence>): void {
+  // The strict count depends only on the high fence, so ranks sharing it share one pass.
+  const strict = strictCounts.get(t.high) ?? countBelow(x, y, t.high.value, t.low.rows, t.high.rows);
+  strictCounts.set(t.high, strict);
   if (strict.count < t.rank) t.result = t.high.value;
   else t.high = strict;
 }
