@@ -98,5 +98,7 @@ console.log(`upshift   ${judge.label}: ${show(judge)}, ${(judge.ms / METRICS).to
 console.log(
   `verdict of the bench data: score ${judgement.score}, ${judgement.verdict}; ${judgement.metrics.map((m) => m.classification[0]).join("")}`,
 );
-console.log(`ratio judge/sort: ${ratio.toFixed(2)}x (target <= 5x: ${verdict(ratio <= 5)})`);
+console.log(
+  `ratio judge/sort: ${ratio.toFixed(2)}x wall, ${(judge.cpu / nativeSort.cpu).toFixed(2)}x CPU (target <= 5x: ${verdict(ratio <= 5)})`,
+);
 console.log(`judge total: ${judge.ms.toFixed(1)} ms (target < 200 ms: ${verdict(judge.ms < 200)})`);
