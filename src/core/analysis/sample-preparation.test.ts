@@ -1,0 +1,38 @@
+import { describe, expect, it } from "vitest";
+import { percentile, prepareSamples, tukeyFences } from "./sample-preparation.js";
+
+const oneToTen = Float64Array.from({ length: 10 }, (_, i) => i + 1);
+
+describe("sample preparation", () => {
+  it("estimates percentiles as Commons Math does (position p(n+1)/100, clamped)", () => {
+    expect(percentile(oneToTen, 25)).toBeCloseTo(2.75, 12);
+    expect(percentile(oneToTen, 75)).toBeCloseTo(8.25, 12);
+    expect(percentile(oneToTen, 1)).toBe(1);
+    expect(percentile(oneToTen, 99)).toBe(10);
+  });
+
+  it("draws Tukey's fences, widened to the 1st/99th percentiles when sensitivity is reduced", () => {
+    expect(tukeyFences(oneToTen, { factor: 1.5, reduceSensitivity: false })).toEqual([
+      2.75 - 8.25,
+      8.25 + 8.25,
+    ]);
+    const tight = Float64Array.from([0, ...Array<number>(98).fill(10), 20]);
+    expect(tukeyFences(tight, { factor: 3, reduceSensitivity: false })).toEqual([10, 10]);
+    const [low, high] = tukeyFences(tight, { factor: 3, reduceSensitivity: true });
+    // The 1st and 99th percentiles sit at positions 1.01 and 99.99: 0.1 and 19.9.
+    expect(low).toBeCloseTo(0.1, 12);
+    expect(high).toBeCloseTo(19.9, 12);
+  });
+
+  it("removes or zero-fills missing values, and drops outliers only when asked", () => {
+    const raw = [5, null, 6, Number.NaN, Number.POSITIVE_INFINITY, 7, 500];
+    expect(Array.from(prepareSamples(raw, "remove", undefined).sorted)).toEqual([5, 6, 7, 500]);
+    expect(Array.from(prepareSamples(raw, "replace", undefined).sorted)).toEqual([0, 0, 0, 5, 6, 7, 500]);
+    const cleaned = prepareSamples([5, 6, 7, 6, 5, 7, 6, 500], "remove", {
+      factor: 1.5,
+      reduceSensitivity: false,
+    });
+    expect(Array.from(cleaned.sorted)).toEqual([5, 5, 6, 6, 6, 7, 7]);
+    expect(cleaned).toMatchObject({ received: 8, missing: 0, outliers: 1 });
+  });
+});

@@ -1,0 +1,155 @@
+import { formatPath } from "../documents/problem.js";
+import { InputError } from "../errors/domain-error.js";
+
+/** A JSON value as I-JSON (RFC 7493) allows it: what the audit log stores and hashes. */
+export type JsonValue =
+  | null
+  | boolean
+  | number
+  | string
+  | readonly JsonValue[]
+  | { readonly [key: string]: JsonValue };
+
+/** A lone UTF-16 surrogate; in `u` mode a proper pair is one code point and does not match. */
+const LONE_SURROGATE = /\p{Cs}/u;
+/** Strings JSON.stringify would return unchanged between quotes: no quote, backslash, control or surrogate. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what JSON must escape.
+const PLAIN_STRING = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/;
+/**
+ * Quoted object keys, memoized: audit data repeats a few key names millions of times. Bounded so
+ * data keyed by user values cannot grow it without limit; the memo is not observable.
+ */
+const quotedKeys = new Map<string, string>();
+const QUOTED_KEYS_MAX = 4096;
+
+/**
+ * Canonical JSON per RFC 8785 (JCS): no whitespace, object keys sorted by UTF-16 code units,
+ * strings escaped as ECMAScript JSON.stringify does, numbers as ECMAScript Number.prototype.toString
+ * (RFC 8785 §3.2.2.3 adopts exactly that serialization, so JSON.stringify of a finite number is it).
+ * Rejects what I-JSON forbids or JSON cannot say: non-finite numbers, lone surrogates, undefined in
+ * arrays, functions, symbols, bigints and objects that are not plain (a Date would serialize through
+ * toJSON and hide its type). Undefined object members are left out, as JSON.stringify does, so a value
+ * round-tripped through storage hashes the same.
+ */
+export function canonicalJson(value: unknown): string {
+  const text = write(value);
+  if (text === undefined) {
+    const [path, problem] = locateProblem(value, []) ?? [[], "not JSON"];
+    const where = path.length === 0 ? "the value" : `at ${formatPath(path)}`;
+    throw new InputError("audit.not-canonical", `cannot canonicalize ${where}: ${problem}`);
+  }
+  return text;
+}
+
+/**
+ * canonicalJson, or undefined when the value has no canonical form. The writer returns undefined
+ * instead of throwing so the hot path (a million entries per verification) carries no try/catch or
+ * path bookkeeping; canonicalJson explains the problem afterwards.
+ */
+export function tryCanonicalJson(value: unknown): string | undefined {
+  return write(value);
+}
+
+function write(value: unknown): string | undefined {
+  switch (typeof value) {
+    case "string":
+      if (PLAIN_STRING.test(value)) return `"${value}"`;
+      return LONE_SURROGATE.test(value) ? undefined : JSON.stringify(value);
+    case "number":
+      // String(n) is Number.prototype.toString, the serialization RFC 8785 §3.2.2.3 prescribes.
+      return Number.isFinite(value) ? String(value) : undefined;
+    case "boolean":
+      return value ? "true" : "false";
+    case "object":
+      if (value === null) return "null";
+      return Array.isArray(value) ? writeArray(value) : writeObject(value);
+    default:
+      return undefined;
+  }
+}
+
+function quoteKey(key: string): string | undefined {
+  const known = quotedKeys.get(key);
+  if (known !== undefined) return known;
+  const quoted = write(key);
+  if (quoted !== undefined && quotedKeys.size < QUOTED_KEYS_MAX) quotedKeys.set(key, quoted);
+  return quoted;
+}
+
+function writeArray(items: readonly unknown[]): string | undefined {
+  let out = "[";
+  for (let i = 0; i < items.length; i++) {
+    const text = write(items[i]);
+    if (text === undefined) return undefined;
+    out += i === 0 ? text : `,${text}`;
+  }
+  return `${out}]`;
+}
+
+function writeObject(object: object): string | undefined {
+  const proto: unknown = Object.getPrototypeOf(object);
+  if (proto !== Object.prototype && proto !== null) return undefined;
+  const record = object as Record<string, unknown>;
+  // Array.prototype.sort without a comparator compares UTF-16 code units, as RFC 8785 §3.2.3 requires.
+  const keys = Object.keys(record);
+  if (keys.length > 1) keys.sort();
+  let out = "{";
+  let first = true;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
+    const member = record[key];
+    if (member === undefined) continue;
+    const text = write(member);
+    const quoted = quoteKey(key);
+    if (text === undefined || quoted === undefined) return undefined;
+    out += first ? `${quoted}:${text}` : `,${quoted}:${text}`;
+    first = false;
+  }
+  return `${out}}`;
+}
+
+type Located = [path: (string | number)[], problem: string];
+
+function locateProblem(value: unknown, path: (string | number)[]): Located | undefined {
+  switch (typeof value) {
+    case "string":
+      return LONE_SURROGATE.test(value) ? [path, "a string holds a lone UTF-16 surrogate"] : undefined;
+    case "number":
+      return Number.isFinite(value) ? undefined : [path, `${value} is not a finite number`];
+    case "boolean":
+      return undefined;
+    case "undefined":
+      return [path, "undefined has no JSON form"];
+    case "object": {
+      if (value === null) return undefined;
+      if (Array.isArray(value))
+        return firstProblem(
+          value.map((v, i) => [i, v] as const),
+          path,
+          false,
+        );
+      const proto: unknown = Object.getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null) {
+        return [path, `a ${value.constructor?.name ?? "non-plain"} object is not plain JSON`];
+      }
+      const bad = Object.keys(value).find((k) => LONE_SURROGATE.test(k));
+      if (bad !== undefined) return [[...path, bad], "a key holds a lone UTF-16 surrogate"];
+      return firstProblem(Object.entries(value), path, true);
+    }
+    default:
+      return [path, `a ${typeof value} has no JSON form`];
+  }
+}
+
+function firstProblem(
+  members: readonly (readonly [string | number, unknown])[],
+  path: (string | number)[],
+  skipUndefined: boolean,
+): Located | undefined {
+  for (const [key, member] of members) {
+    if (skipUndefined && member === undefined) continue;
+    const found = locateProblem(member, [...path, key]);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
