@@ -36,7 +36,7 @@ function span(entry: CalendarEntry, zone: string): string {
   const start = DateTime.fromMillis(entry.start, { zone });
   const end = DateTime.fromMillis(entry.end, { zone });
   const endText = end.hasSame(start, "day") ? end.toFormat("HH:mm") : end.toFormat("LL-dd HH:mm");
-  return `${start.toFormat("HH:mm")}–${endText} ${start.toFormat("ZZ")}`.padEnd(26);
+  return `${start.toFormat("HH:mm")}–${endText} ${start.toFormat("ZZ")}`.padEnd(20);
 }
 
 function describe(entry: CalendarEntry, zone: string): string {

@@ -1,11 +1,13 @@
-import rrulePkg from "rrule";
+import * as rruleModule from "rrule";
 import type { CalendarWindowSpec } from "../documents/kinds/calendar.js";
 import { InputError } from "../errors/domain-error.js";
 import { assertZone, type Floating, floatingFromText, floatingOf } from "./local-time.js";
 import { type WindowLength, windowLength } from "./window-length.js";
 
-// rrule ships a UMD bundle without "type": "module"; Node exposes it only as a default export.
-const { RRule } = rrulePkg;
+// rrule ships a UMD bundle without "type": "module": Node's ESM loader exposes it only as the
+// default export, CommonJS loaders (tsx on a .ts outside the package) as named exports.
+const RRule =
+  rruleModule.RRule ?? (rruleModule as unknown as { readonly default: typeof rruleModule }).default.RRule;
 type Rule = InstanceType<typeof RRule>;
 
 /** A calendar window made ready for expansion: zone, wall-clock start, length and rule parsed once. */
