@@ -18,6 +18,13 @@ export interface CompiledWindow {
   readonly start: Floating;
   readonly length: WindowLength;
   readonly rule: Rule | undefined;
+  /**
+   * The RRULE as RFC 5545 feeds should carry it, and whether the rule itself produces `start`.
+   * When it does not, start is still the first occurrence (§3.8.5.3) and counts toward COUNT;
+   * exports then spell it out as an RDATE and lower COUNT, because some readers (ical.js) skip it.
+   */
+  readonly ruleText: string | undefined;
+  readonly startInRule: boolean;
   readonly exdates: ReadonlySet<Floating>;
   readonly rdates: readonly Floating[];
 }
@@ -31,13 +38,16 @@ export function compileWindow(
   const timeZone = spec.timeZone ?? calendarTimeZone ?? "UTC";
   assertZone(timeZone);
   const start = floatingFromText(spec.start);
+  const parsed = spec.rrule === undefined ? undefined : parseRule(spec.rrule, start, timeZone, spec.name);
   return {
     calendar,
     spec,
     timeZone,
     start,
     length: windowLength(spec.start, spec.end, spec.duration),
-    rule: spec.rrule === undefined ? undefined : parseRule(spec.rrule, start, timeZone, spec.name),
+    rule: parsed?.rule,
+    ruleText: parsed?.text,
+    startInRule: parsed?.startInRule ?? true,
     exdates: new Set((spec.exdates ?? []).map(floatingFromText)),
     rdates: (spec.rdates ?? []).map(floatingFromText),
   };
@@ -48,7 +58,12 @@ export function compileWindow(
  * which is exactly the kind of error this module exists to avoid). RFC 5545 §3.3.10 wants UNTIL
  * in UTC when DTSTART has a zone, so a `Z` UNTIL is turned into the zone's wall time first.
  */
-function parseRule(text: string, start: Floating, zone: string, window: string): Rule {
+function parseRule(
+  text: string,
+  start: Floating,
+  zone: string,
+  window: string,
+): { readonly rule: Rule | undefined; readonly text: string | undefined; readonly startInRule: boolean } {
   const body = text.replace(/^RRULE:/i, "").trim();
   let options: ReturnType<typeof RRule.parseString>;
   try {
@@ -67,5 +82,15 @@ function parseRule(text: string, start: Floating, zone: string, window: string):
   }
   let until = options.until ?? null;
   if (until !== null && /UNTIL=\d{8}T\d{6}Z/i.test(body)) until = new Date(floatingOf(until.getTime(), zone));
-  return new RRule({ ...options, until, dtstart: new Date(start), tzid: null });
+  const rule = new RRule({ ...options, until, dtstart: new Date(start), tzid: null });
+  const startInRule = rule.after(new Date(start), true)?.getTime() === start;
+  const count = options.count ?? null;
+  if (startInRule || count === null) return { rule, text: body, startInRule };
+  // rrule.js counts only matches, so an unmatched start takes one of COUNT's occurrences.
+  if (count <= 1) return { rule: undefined, text: undefined, startInRule };
+  return {
+    rule: new RRule({ ...options, count: count - 1, until, dtstart: new Date(start), tzid: null }),
+    text: body.replace(/COUNT=\d+/i, `COUNT=${count - 1}`),
+    startInRule,
+  };
 }

@@ -108,6 +108,22 @@ describe("windowOccurrences: wall-clock times stay put across DST", () => {
   });
 });
 
+describe("windowOccurrences: a start the rule does not produce (RFC 5545 §3.8.5.3)", () => {
+  it("is still the first occurrence and counts toward COUNT", () => {
+    // 2027-01-02 is a Saturday; the rule only yields Mondays.
+    const occ = expand(
+      { timeZone: "UTC", start: "2027-01-02T10:00", duration: "1h", rrule: "FREQ=WEEKLY;BYDAY=MO;COUNT=3" },
+      "2027-01-01T00:00:00Z",
+      "2027-03-01T00:00:00Z",
+    );
+    expect(occ.map((o) => o.start)).toEqual([
+      "2027-01-02T10:00:00Z",
+      "2027-01-04T10:00:00Z",
+      "2027-01-11T10:00:00Z",
+    ]);
+  });
+});
+
 describe("windowOccurrences: nonexistent and repeated local times (RFC 5545 §3.3.5)", () => {
   const cases = [
     // zone, nonexistent local time, its instant (offset before the gap), repeated local time, its first instant
