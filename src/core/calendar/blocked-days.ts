@@ -1,6 +1,7 @@
 import { DateTime } from "luxon";
 import type { SlotConstraint } from "./slot-constraints.js";
-import { coveredMillis, intersectRangeSets, type TimeRange } from "./time-range.js";
+import { tabulatedZone } from "./tabulated-zone.js";
+import { mergeRanges, type TimeRange } from "./time-range.js";
 
 /** Why no slot can start on one local day: each constraint and how much of the day it rules out. */
 export interface BlockedDay {
@@ -20,27 +21,41 @@ export function blockedDays(
   starts: TimeRange,
   zone: string,
 ): readonly BlockedDay[] {
-  const out: BlockedDay[] = [];
-  let day = DateTime.fromMillis(starts.start, { zone }).startOf("day");
+  const days: { date: string; span: TimeRange }[] = [];
+  let day = DateTime.fromMillis(starts.start, { zone: tabulatedZone(zone) }).startOf("day");
   while (day.toMillis() < starts.end) {
     const next = day.plus({ days: 1 });
-    const span: TimeRange = {
+    const span = {
       start: Math.max(day.toMillis(), starts.start),
       end: Math.min(next.toMillis(), starts.end),
     };
-    const length = span.end - span.start;
-    const blockedBy = constraints
-      .map((c) => ({ c, ms: coveredMillis(intersectRangeSets(c.blockedStarts, [span])) }))
+    days.push({ date: day.toISODate() ?? "", span });
+    day = next;
+  }
+  // One sweep per constraint over its sorted ranges and the sorted days.
+  const covered = constraints.map((c) => {
+    const ranges = mergeRanges(c.blockedStarts);
+    const perDay = new Array<number>(days.length).fill(0);
+    let r = 0;
+    days.forEach(({ span }, d) => {
+      while (r < ranges.length && ranges[r]!.end <= span.start) r++;
+      for (let k = r; k < ranges.length && ranges[k]!.start < span.end; k++) {
+        perDay[d]! += Math.min(ranges[k]!.end, span.end) - Math.max(ranges[k]!.start, span.start);
+      }
+    });
+    return perDay;
+  });
+  return days.map(({ date, span }, d) => ({
+    date,
+    blockedBy: constraints
+      .map((c, i) => ({ c, ms: covered[i]![d]! }))
       .filter((x) => x.ms > 0)
       .sort((a, b) => b.ms - a.ms || a.c.label.localeCompare(b.c.label))
       .map(({ c, ms }) => ({
         kind: c.kind,
         constraint: c.label,
         minutes: Math.round(ms / 60_000),
-        wholeDay: ms >= length,
-      }));
-    out.push({ date: day.toISODate() ?? "", blockedBy });
-    day = next;
-  }
-  return out;
+        wholeDay: ms >= span.end - span.start,
+      })),
+  }));
 }

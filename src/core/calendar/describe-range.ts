@@ -1,4 +1,5 @@
 import { DateTime } from "luxon";
+import { tabulatedZone } from "./tabulated-zone.js";
 import type { TimeRange } from "./time-range.js";
 
 /**
@@ -6,8 +7,8 @@ import type { TimeRange } from "./time-range.js";
  * are printed numerically because short zone names depend on the host's locale data.
  */
 export function describeRange(range: TimeRange, zone: string): string {
-  const start = DateTime.fromMillis(range.start, { zone });
-  const end = DateTime.fromMillis(range.end, { zone });
+  const start = DateTime.fromMillis(range.start, { zone: tabulatedZone(zone) });
+  const end = DateTime.fromMillis(range.end, { zone: tabulatedZone(zone) });
   const endText = end.hasSame(start, "day") ? end.toFormat("HH:mm") : end.toFormat("yyyy-LL-dd HH:mm");
   const startText = start.toFormat("yyyy-LL-dd HH:mm");
   if (start.offset === end.offset) return `${startText}–${endText} ${zone} (${start.toFormat("ZZ")})`;

@@ -3,7 +3,12 @@ import { type BlockedDay, blockedDays } from "./blocked-days.js";
 import { type CalendarIndex, indexCalendars } from "./calendar-index.js";
 import type { CalendarWorld } from "./calendar-world.js";
 import { checkSlot } from "./check-slot.js";
-import { type SlotShape, slotConstraints, type TeamCoverage } from "./slot-constraints.js";
+import {
+  type SlotShape,
+  slotConstraints,
+  type TeamCoverage,
+  teamHoursConstraint,
+} from "./slot-constraints.js";
 import { complementRanges, isoInstant, type TimeRange } from "./time-range.js";
 
 /** `upshift schedule`: place a change of a given duration after `after`. */
@@ -55,9 +60,11 @@ export function findSlots(world: CalendarWorld, request: SlotRequest, index?: Ca
   const modes: readonly TeamCoverage[] =
     (request.teams ?? []).length > 1 ? ["overlap", "handover"] : ["overlap"];
   const slots: ProposedSlot[] = [];
-  let constraints = slotConstraints(world, used, request, starts, "overlap");
+  const fixed = slotConstraints(world, used, request, starts);
+  let constraints = fixed;
   for (const mode of modes) {
-    if (mode !== "overlap") constraints = slotConstraints(world, used, request, starts, mode);
+    const team = teamHoursConstraint(used, request.teams ?? [], d, starts, mode);
+    constraints = team === undefined ? fixed : [...fixed, team];
     const feasible = complementRanges(
       constraints.flatMap((c) => c.blockedStarts),
       starts,

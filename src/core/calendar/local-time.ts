@@ -1,5 +1,6 @@
 import { DateTime } from "luxon";
 import { InputError } from "../errors/domain-error.js";
+import { tabulatedZone } from "./tabulated-zone.js";
 
 /**
  * Wall-clock times are carried as "floating" milliseconds: the local date and time read as if
@@ -30,7 +31,7 @@ export function textFromFloating(floating: Floating): string {
 
 /** Throws an InputError unless Luxon knows the IANA zone. */
 export function assertZone(zone: string): void {
-  if (!DateTime.now().setZone(zone).isValid) {
+  if (!tabulatedZone(zone).isValid) {
     throw new InputError("calendar.time-zone", `"${zone}" is not an IANA time zone`);
   }
 }
@@ -42,7 +43,9 @@ export function assertZone(zone: string): void {
  * Luxon does the zone arithmetic; we only choose among the instants it offers.
  */
 export function resolveLocalTime(floating: Floating, zone: string): ResolvedLocalTime {
-  const wall = DateTime.fromMillis(floating, { zone: "utc" }).setZone(zone, { keepLocalTime: true });
+  const wall = DateTime.fromMillis(floating, { zone: "utc" }).setZone(tabulatedZone(zone), {
+    keepLocalTime: true,
+  });
   if (!wall.isValid) throw new InputError("calendar.time-zone", `"${zone}" is not an IANA time zone`);
   const candidates = wall.getPossibleOffsets();
   if (candidates.length > 1) {
@@ -56,6 +59,6 @@ export function resolveLocalTime(floating: Floating, zone: string): ResolvedLoca
 
 /** Floating (wall-clock) value of an instant seen in `zone`. */
 export function floatingOf(instant: number, zone: string): Floating {
-  const dt = DateTime.fromMillis(instant, { zone });
+  const dt = DateTime.fromMillis(instant, { zone: tabulatedZone(zone) });
   return instant + dt.offset * 60_000;
 }

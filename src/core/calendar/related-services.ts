@@ -14,10 +14,7 @@ export function relatedServices(
   services: Readonly<Record<string, ServiceFacts>>,
   changed: readonly string[],
 ): RelatedServices {
-  const dependentsOf = new Map<string, string[]>();
-  for (const [name, facts] of Object.entries(services)) {
-    for (const dep of facts.dependsOn ?? []) dependentsOf.set(dep, [...(dependentsOf.get(dep) ?? []), name]);
-  }
+  const dependentsOf = reverseEdges(services);
   const start = new Set(changed);
   return {
     changed: start,
@@ -43,4 +40,26 @@ function reach(from: ReadonlySet<string>, next: (s: string) => readonly string[]
     }
   }
   return seen;
+}
+
+// The reverse of `dependsOn`, built once per services object: conflict checks ask for every slot.
+const reversed = new WeakMap<object, ReadonlyMap<string, readonly string[]>>();
+
+function reverseEdges(
+  services: Readonly<Record<string, ServiceFacts>>,
+): ReadonlyMap<string, readonly string[]> {
+  let map = reversed.get(services);
+  if (map === undefined) {
+    const built = new Map<string, string[]>();
+    for (const [name, facts] of Object.entries(services)) {
+      for (const dep of facts.dependsOn ?? []) {
+        const list = built.get(dep);
+        if (list === undefined) built.set(dep, [name]);
+        else list.push(name);
+      }
+    }
+    map = built;
+    reversed.set(services, map);
+  }
+  return map;
 }

@@ -1,8 +1,9 @@
 import { NotFoundError } from "../errors/domain-error.js";
 import { type CalendarIndex, indexedOccurrences } from "./calendar-index.js";
 import type { Booking, CalendarWorld, NamedResource } from "./calendar-world.js";
+import { indexedWorkingHours } from "./indexed-working-hours.js";
 import { complementRanges, intersectRange, mergeRanges, type TimeRange } from "./time-range.js";
-import { teamFromResource, workingHoursRanges } from "./working-hours.js";
+import { teamFromResource } from "./working-hours.js";
 
 /** Why a Resource cannot give some units over a range. */
 export type ResourceObstacle =
@@ -53,7 +54,7 @@ export function resourceObstacles(
   }
   const team = teamFromResource(resource.name, resource.spec);
   if (team !== undefined) {
-    const open = workingHoursRanges(team.workingHours, team.timeZone, range);
+    const open = indexedWorkingHours(index, team.workingHours, team.timeZone, range);
     for (const closed of complementRanges(open, range))
       out.push({ kind: "unavailable", range: closed, window: "working-hours" });
   }

@@ -1,11 +1,18 @@
 import { type CalendarIndex, indexedOccurrences } from "./calendar-index.js";
 import type { CalendarWorld } from "./calendar-world.js";
 import type { ResourceNeed } from "./change-slot.js";
+import { indexedWorkingHours } from "./indexed-working-hours.js";
 import { relatedSet } from "./related-services.js";
 import { findResource, resourceObstacles } from "./resource-obstacles.js";
 import { slotScope } from "./slot-scope.js";
-import { complementRanges, intersectRangeSets, mergeRanges, type TimeRange } from "./time-range.js";
-import { type Team, workingHoursRanges } from "./working-hours.js";
+import {
+  clipRanges,
+  complementRanges,
+  intersectRangeSets,
+  mergeRanges,
+  type TimeRange,
+} from "./time-range.js";
+import type { Team } from "./working-hours.js";
 
 /** One reason a start time is impossible, with every start instant it rules out. */
 export interface SlotConstraint {
@@ -29,7 +36,7 @@ export interface SlotShape {
 export type TeamCoverage = "overlap" | "handover";
 
 /**
- * Every constraint of `checkSlot` (and team hours) turned into sets of forbidden start times, so
+ * Every constraint of `checkSlot` turned into sets of forbidden start times, so
  * feasible starts are the complement of their union. A slot [s, s+d) meets an obstacle [a, b)
  * iff a-d < s < b; it fits inside an allowed range [x, y) iff x ≤ s ≤ y-d.
  */
@@ -38,18 +45,13 @@ export function slotConstraints(
   index: CalendarIndex,
   shape: SlotShape,
   starts: TimeRange,
-  coverage: TeamCoverage,
 ): readonly SlotConstraint[] {
   const d = shape.durationMs;
   const reach: TimeRange = { start: starts.start, end: starts.end + d };
   const scope = slotScope(world, { ...shape, teams: shape.teams?.map((t) => t.name) });
   const hit = (obstacles: readonly TimeRange[], offset = 0, length = d): TimeRange[] =>
     obstacles.map((o) => ({ start: o.start - offset - length + 1, end: o.end - offset }));
-  const inside = (allowed: readonly TimeRange[]): readonly TimeRange[] =>
-    complementRanges(
-      mergeRanges(allowed).map((r) => ({ start: r.start, end: r.end - d + 1 })),
-      starts,
-    );
+  const inside = (allowed: readonly TimeRange[]) => startsInside(allowed, d, starts);
   const out: SlotConstraint[] = [];
   const maintenance = index.windows.filter(
     (e) => e.window.spec.kind === "maintenance" && scope.appliesTo(e.window),
@@ -102,16 +104,37 @@ export function slotConstraints(
       blockedStarts: hit(closed, offset, length),
     });
   }
-  const teams = shape.teams ?? [];
-  if (teams.length > 0) {
-    const hours = teams.map((t) => workingHoursRanges(t.workingHours, t.timeZone, reach));
-    const allowed =
-      coverage === "overlap" ? hours.reduce((a, b) => intersectRangeSets(a, b)) : mergeRanges(hours.flat());
-    out.push({
-      kind: "team-hours",
-      label: `${coverage === "overlap" ? "shared" : "combined"} working hours of ${teams.map((t) => t.name).join(", ")}`,
-      blockedStarts: inside(allowed),
-    });
-  }
-  return out.map((c) => ({ ...c, blockedStarts: intersectRangeSets(c.blockedStarts, [starts]) }));
+  return out.map((c) => ({ ...c, blockedStarts: clipRanges(c.blockedStarts, starts) }));
+}
+
+/** The teams' working hours as a constraint on start times: all at work together, or one at least. */
+export function teamHoursConstraint(
+  index: CalendarIndex,
+  teams: readonly Team[],
+  durationMs: number,
+  starts: TimeRange,
+  coverage: TeamCoverage,
+): SlotConstraint | undefined {
+  if (teams.length === 0) return undefined;
+  const reach: TimeRange = { start: starts.start, end: starts.end + durationMs };
+  const hours = teams.map((t) => indexedWorkingHours(index, t.workingHours, t.timeZone, reach));
+  const allowed =
+    coverage === "overlap" ? hours.reduce((a, b) => intersectRangeSets(a, b)) : mergeRanges(hours.flat());
+  return {
+    kind: "team-hours",
+    label: `${coverage === "overlap" ? "shared" : "combined"} working hours of ${teams.map((t) => t.name).join(", ")}`,
+    blockedStarts: startsInside(allowed, durationMs, starts),
+  };
+}
+
+/** Start times at which a slot of `durationMs` does not fit wholly inside one of the `allowed` ranges. */
+function startsInside(
+  allowed: readonly TimeRange[],
+  durationMs: number,
+  starts: TimeRange,
+): readonly TimeRange[] {
+  return complementRanges(
+    mergeRanges(allowed).map((r) => ({ start: r.start, end: r.end - durationMs + 1 })),
+    starts,
+  );
 }

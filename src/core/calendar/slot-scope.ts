@@ -42,10 +42,22 @@ export function slotScope(
  * Resource's own availability calendar (a DBA team's holidays do not freeze production).
  */
 export function environmentCalendars(world: CalendarWorld, environment: string): ReadonlySet<string> {
-  const listed = world.environments[environment]?.calendars;
-  if (listed !== undefined) return new Set(listed);
-  const resourceCalendars = new Set(
-    world.resources.flatMap((r) => (r.spec.calendar ? [r.spec.calendar] : [])),
-  );
-  return new Set(world.calendars.map((c) => c.name).filter((n) => !resourceCalendars.has(n)));
+  let byEnvironment = followed.get(world);
+  if (byEnvironment === undefined) {
+    byEnvironment = new Map();
+    followed.set(world, byEnvironment);
+  }
+  let set = byEnvironment.get(environment);
+  if (set === undefined) {
+    const listed = world.environments[environment]?.calendars;
+    const resourceCalendars = new Set(
+      world.resources.flatMap((r) => (r.spec.calendar ? [r.spec.calendar] : [])),
+    );
+    set = new Set(listed ?? world.calendars.map((c) => c.name).filter((n) => !resourceCalendars.has(n)));
+    byEnvironment.set(environment, set);
+  }
+  return set;
 }
+
+// Per world value: the assistant and the checker ask again for every slot.
+const followed = new WeakMap<CalendarWorld, Map<string, ReadonlySet<string>>>();

@@ -66,6 +66,16 @@ export function intersectRangeSets(a: readonly TimeRange[], b: readonly TimeRang
   return out;
 }
 
+/** Each range cut to `within`; those outside it dropped (order kept, nothing merged). */
+export function clipRanges(ranges: readonly TimeRange[], within: TimeRange): readonly TimeRange[] {
+  const out: TimeRange[] = [];
+  for (const r of ranges) {
+    const part = intersectRange(r, within);
+    if (part !== undefined) out.push(part);
+  }
+  return out;
+}
+
 /** Total milliseconds covered by the (merged) ranges. */
 export function coveredMillis(ranges: readonly TimeRange[]): number {
   return mergeRanges(ranges).reduce((sum, r) => sum + (r.end - r.start), 0);
