@@ -1,6 +1,5 @@
-import { DateTime } from "luxon";
+import { localDays } from "./local-days.js";
 import type { SlotConstraint } from "./slot-constraints.js";
-import { tabulatedZone } from "./tabulated-zone.js";
 import { mergeRanges, type TimeRange } from "./time-range.js";
 
 /** Why no slot can start on one local day: each constraint and how much of the day it rules out. */
@@ -21,17 +20,7 @@ export function blockedDays(
   starts: TimeRange,
   zone: string,
 ): readonly BlockedDay[] {
-  const days: { date: string; span: TimeRange }[] = [];
-  let day = DateTime.fromMillis(starts.start, { zone: tabulatedZone(zone) }).startOf("day");
-  while (day.toMillis() < starts.end) {
-    const next = day.plus({ days: 1 });
-    const span = {
-      start: Math.max(day.toMillis(), starts.start),
-      end: Math.min(next.toMillis(), starts.end),
-    };
-    days.push({ date: day.toISODate() ?? "", span });
-    day = next;
-  }
+  const days = localDays(zone, starts);
   // One sweep per constraint over its sorted ranges and the sorted days.
   const covered = constraints.map((c) => {
     const ranges = mergeRanges(c.blockedStarts);
