@@ -1,6 +1,7 @@
 import { DateTime } from "luxon";
 import { type CalendarEntry, type CalendarFilter, calendarEntries } from "./calendar-entries.js";
 import type { CalendarWorld } from "./calendar-world.js";
+import { tabulatedZone } from "./tabulated-zone.js";
 import type { TimeRange } from "./time-range.js";
 
 /** How `upshift calendar` shows an agenda. */
@@ -21,22 +22,23 @@ export function renderAgenda(world: CalendarWorld, range: TimeRange, options: Ag
   const lines: string[] = [];
   let day = "";
   for (const entry of entries) {
-    const start = DateTime.fromMillis(Math.max(entry.start, range.start), { zone });
-    const heading = start.toFormat("yyyy-LL-dd ccc");
+    const shown = DateTime.fromMillis(Math.max(entry.start, range.start), { zone: tabulatedZone(zone) });
+    const heading = shown.toFormat("yyyy-LL-dd ccc");
     if (heading !== day) {
       day = heading;
       lines.push(heading);
     }
-    lines.push(`  ${span(entry, zone)}  ${describe(entry, zone)}`);
+    lines.push(`  ${span(entry, zone, shown)}  ${describe(entry, zone)}`);
   }
   return `${lines.join("\n")}\n`;
 }
 
-function span(entry: CalendarEntry, zone: string): string {
-  const start = DateTime.fromMillis(entry.start, { zone });
-  const end = DateTime.fromMillis(entry.end, { zone });
+function span(entry: CalendarEntry, zone: string, heading: DateTime): string {
+  const start = DateTime.fromMillis(entry.start, { zone: tabulatedZone(zone) });
+  const end = DateTime.fromMillis(entry.end, { zone: tabulatedZone(zone) });
+  const startText = start.hasSame(heading, "day") ? start.toFormat("HH:mm") : start.toFormat("LL-dd HH:mm");
   const endText = end.hasSame(start, "day") ? end.toFormat("HH:mm") : end.toFormat("LL-dd HH:mm");
-  return `${start.toFormat("HH:mm")}–${endText} ${start.toFormat("ZZ")}`.padEnd(20);
+  return `${startText}–${endText} ${start.toFormat("ZZ")}`.padEnd(30);
 }
 
 function describe(entry: CalendarEntry, zone: string): string {
@@ -44,10 +46,13 @@ function describe(entry: CalendarEntry, zone: string): string {
     case "window": {
       const { window, localStart } = entry.occurrence;
       const spec = window.spec;
+      const localEnd = DateTime.fromMillis(entry.end, { zone: tabulatedZone(window.timeZone) });
+      const endFormat =
+        localEnd.toFormat("yyyy-LL-dd") === localStart.slice(0, 10) ? "HH:mm" : "yyyy-LL-dd HH:mm";
       const local =
         window.timeZone === zone
           ? ""
-          : ` [${localStart.slice(0, 16).replace("T", " ")}–${DateTime.fromMillis(entry.end, { zone: window.timeZone }).toFormat("HH:mm")} ${window.timeZone}]`;
+          : ` [${localStart.slice(0, 16).replace("T", " ")}–${localEnd.toFormat(endFormat)} ${window.timeZone}]`;
       const extras = [spec.owner && `owner ${spec.owner}`, spec.reason].filter(Boolean).join("; ");
       return `${spec.kind.padEnd(12)}${window.calendar}/${spec.name}${local}${extras ? ` — ${extras}` : ""}`;
     }
