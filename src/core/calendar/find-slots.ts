@@ -57,6 +57,9 @@ export function findSlots(world: CalendarWorld, request: SlotRequest, index?: Ca
     end: request.after + (request.horizonMs ?? DEFAULT_HORIZON_MS),
   };
   const used = index ?? indexCalendars(world.calendars, { start: starts.start, end: starts.end + d });
+  if (used.horizon.start > starts.start || used.horizon.end < starts.end + d) {
+    throw new InputError("calendar.schedule", "the calendar index does not cover the search horizon");
+  }
   const modes: readonly TeamCoverage[] =
     (request.teams ?? []).length > 1 ? ["overlap", "handover"] : ["overlap"];
   const slots: ProposedSlot[] = [];
