@@ -93,7 +93,7 @@ function firstOf(...checks: (() => RequirementFailure | undefined)[]): Requireme
  * (mixed, new); same wave visits (mixed, mixed). A service that does not move is its own target.
  * `needs` gives the requirements to weigh (the caller drops those already reported elsewhere).
  */
-export function pairRelation(
+function relation(
   consumer: FleetService,
   provider: FleetService,
   needs: (version: ServiceVersion) => readonly ApiNeed[],
@@ -114,4 +114,29 @@ export function pairRelation(
   if (consumerFirst === undefined || providerFirst === undefined) return { kind: "any" }; // unreachable: both orders safe imply the same wave is
   const same = consumerFirst.api === providerFirst.api && consumerFirst.range === providerFirst.range;
   return { kind: "never", reasons: same ? [consumerFirst] : [consumerFirst, providerFirst] };
+}
+
+/**
+ * Like `relation`, but when no order works, names a smallest set of requirements to blame: one
+ * requirement that fails in every order on its own if there is one, else one that rules out each
+ * order; so that removing any reported requirement lets some order through.
+ */
+export function pairRelation(
+  consumer: FleetService,
+  provider: FleetService,
+  needs: (version: ServiceVersion) => readonly ApiNeed[],
+  matches: RangeMatcher,
+): PairRelation {
+  const found = relation(consumer, provider, needs, matches);
+  if (found.kind !== "never" || found.reasons.length < 2) return found;
+  const served = (api: string) =>
+    provider.current.provides.has(api) || provider.target?.provides.has(api) === true;
+  const versions = consumer.target === undefined ? [consumer.current] : [consumer.current, consumer.target];
+  for (const single of versions.flatMap((v) => needs(v)).filter((n) => served(n.api))) {
+    const only = (v: ServiceVersion) =>
+      needs(v).filter((n) => n.api === single.api && n.range === single.range);
+    const alone = relation(consumer, provider, only, matches);
+    if (alone.kind === "never") return alone;
+  }
+  return found;
 }

@@ -254,3 +254,128 @@ describe("planRelease: hand-written cases", () => {
     ]);
   });
 });
+
+describe("planRelease: environments, preferences and estimates", () => {
+  const moving = {
+    services: [
+      orders,
+      payments,
+      service("web", { tier: 3, requires: [{ api: "orders-api", range: "^2.0.0" }] }),
+    ],
+    release: release(
+      [
+        {
+          service: "payments",
+          version: "3.0.0",
+          provides: api("payments-api", "2.9.0", "3.0.0"),
+          strategy: {
+            canary: {
+              steps: [
+                { setWeight: 10 },
+                { pause: { duration: "5m" } },
+                { analysis: { interval: "1m", count: 3 } },
+                { pause: {} },
+              ],
+            },
+          },
+        },
+        {
+          service: "orders",
+          version: "2.4.0",
+          requires: [{ api: "payments-api", range: "^3.0.0" }],
+          migrations: [
+            { name: "V7__add_status", phase: "expand" },
+            { name: "V8__backfill_status", phase: "migrate" },
+            { name: "V9__drop_state", phase: "contract" },
+          ],
+          strategy: { blueGreen: { scaleDownDelay: "10m" } },
+        },
+        { service: "web", version: "1.5.0" },
+      ],
+      { environments: ["staging", "prod"], rollbackWindow: "24h" },
+    ),
+  };
+
+  it("estimates each wave from its strategies and counts the rollback window before contract", () => {
+    const plan = planChecked(moving, { environment: "prod" });
+    const [first, second, contract] = plan.environments[0]?.waves ?? [];
+    // web (tier 3, free) goes with payments; orders waits for payments.
+    expect(first?.steps.map((s) => `${s.kind} ${s.service}`)).toEqual([
+      "rollout payments",
+      "rollout web",
+      "migrate-expand orders",
+      "verify payments",
+      "verify web",
+    ]);
+    // canary: 120 deploy + 300 pause + 180 analysis + 600 manual pause; + 60 verify
+    expect(first?.estimateSeconds).toBe(120 + 300 + 180 + 600 + 60);
+    expect(first?.backoutSeconds).toBe(120);
+    // blue-green: 120 deploy + 600 scale-down delay; + 60 verify; backout is a traffic switch
+    expect(second).toMatchObject({ estimateSeconds: 780, backoutSeconds: 30 });
+    expect(contract?.steps).toEqual([
+      { kind: "migrate-contract", service: "orders", migrations: ["V9__drop_state"] },
+    ]);
+    expect(contract).toMatchObject({ index: 2, estimateSeconds: 86_400 + 60, backoutSeconds: 0 });
+    expect(plan.estimate).toEqual({ durationSeconds: 1260 + 780 + 86_460, backoutSeconds: 150 });
+    const expand = first?.steps.find((s) => s.kind === "migrate-expand");
+    expect(expand).toEqual({
+      kind: "migrate-expand",
+      service: "orders",
+      migrations: ["V7__add_status", "V8__backfill_status"],
+    });
+  });
+
+  it("promotes environments in order and lets each contract wave wait alongside later ones", () => {
+    const plan = planChecked(moving);
+    expect(plan.environments.map((e) => e.name)).toEqual(["staging", "prod"]);
+    // staging rollouts, prod rollouts, then prod's contract wave; staging's waits in parallel.
+    expect(plan.estimate.durationSeconds).toBe(2 * (1260 + 780) + 86_460);
+    expect(plan.estimate.backoutSeconds).toBe(300);
+  });
+
+  it("skips a service that already runs the target version in an environment", () => {
+    const ahead = service("payments", {
+      version: "2.1.0",
+      provides: api("payments-api", "2.1.0"),
+      environments: { staging: { version: "3.0.0" } },
+    });
+    const plan = planChecked({ ...moving, services: [orders, ahead, ...moving.services.slice(2)] });
+    const rollouts = (env: number) =>
+      plan.environments[env]?.waves.flatMap((w) =>
+        w.steps.filter((s) => s.kind === "rollout").map((s) => s.service),
+      );
+    expect(rollouts(0)).toEqual(["orders", "web"]);
+    expect(rollouts(1)).toEqual(["payments", "web", "orders"]);
+  });
+
+  it("puts less critical services first when the number of waves allows it", () => {
+    const plan = planChecked({
+      services: [orders, payments, service("audit", { tier: 0 }), service("search", { tier: 3 })],
+      release: release([
+        { service: "payments", version: "3.0.0", provides: api("payments-api", "2.9.0", "3.0.0") },
+        { service: "orders", version: "2.4.0", requires: [{ api: "payments-api", range: "^3.0.0" }] },
+        { service: "audit", version: "2.0.0" },
+        { service: "search", version: "2.0.0" },
+      ]),
+    });
+    expect(waves(plan)).toEqual([
+      ["payments", "search"],
+      ["audit", "orders"],
+    ]);
+  });
+
+  it("reports a fleet that is already broken before the release", () => {
+    const old = service("legacy", { requires: [{ api: "payments-api", range: "^1.0.0" }] });
+    const plan = planRelease({
+      services: [old, payments],
+      release: release([{ service: "payments", version: "2.2.0", provides: api("payments-api", "2.2.0") }]),
+    });
+    expect(plan.feasible).toBe(false);
+    expect(plan.conflicts.map((c) => c.services)).toEqual([["legacy", "payments"]]);
+    expect(plan.conflicts[0]?.message).toContain("legacy does not move in this release");
+  });
+
+  it("refuses an environment the release does not go to", () => {
+    expect(() => planRelease(moving, { environment: "qa" })).toThrow(InputError);
+  });
+});

@@ -64,37 +64,44 @@ export function resolveSafetyFleet(input: PlanInput, environment: string): Safet
   });
 }
 
+/** One requirement broken in one state; `provider` null when nobody serves the API at all. */
+export interface StateViolation {
+  readonly consumer: string;
+  readonly consumerVersion: string;
+  readonly api: string;
+  readonly range: string;
+  readonly provider: string | null;
+  readonly providerVersion: string | null;
+}
+
 /**
  * Violations of the rule in one state: for every running version of every consumer and each of
  * its requirements, every running version of every service that serves the API (in any running
- * version) must serve a version in range; and someone must serve it (`requireProviders`).
+ * version) must serve a version in range; and someone must serve it.
  */
 export function stateViolations(
   fleet: readonly SafetyService[],
   phaseOf: (service: string) => ServicePhase,
-  requireProviders = true,
-): string[] {
+): StateViolation[] {
   const running = (s: SafetyService): CheckedVersion[] => {
     const phase = s.new === undefined ? "old" : phaseOf(s.name);
     if (phase === "old" || s.new === undefined) return [s.old];
     return phase === "new" ? [s.new] : [s.old, s.new];
   };
-  const found: string[] = [];
+  const found: StateViolation[] = [];
   for (const consumer of fleet) {
     for (const cv of running(consumer)) {
       for (const need of cv.requires) {
+        const base = { consumer: consumer.name, consumerVersion: cv.version, ...need };
         const providers = fleet.filter((p) =>
           running(p).some((v) => v.provides.some((x) => x.api === need.api)),
         );
-        if (providers.length === 0 && requireProviders)
-          found.push(`${consumer.name} ${cv.version} needs ${need.api} ${need.range}: nobody serves it`);
+        if (providers.length === 0) found.push({ ...base, provider: null, providerVersion: null });
         for (const p of providers) {
           for (const pv of running(p)) {
             if (pv.provides.some((x) => x.api === need.api && semver.satisfies(x.version, need.range)))
               continue;
-            found.push(
-              `${consumer.name} ${cv.version} needs ${need.api} ${need.range}; ${p.name} ${pv.version} fails it`,
-            );
+            found.push({ ...base, provider: p.name, providerVersion: pv.version });
           }
         }
       }
@@ -102,6 +109,11 @@ export function stateViolations(
   }
   return found;
 }
+
+const describeViolation = (v: StateViolation) =>
+  `${v.consumer} ${v.consumerVersion} needs ${v.api} ${v.range}: ${
+    v.provider === null ? "nobody serves it" : `${v.provider} ${v.providerVersion} fails it`
+  }`;
 
 function checkEnvironment(input: PlanInput, env: EnvironmentPlan): SafetyViolation[] {
   const out: SafetyViolation[] = [];
@@ -143,8 +155,9 @@ function checkEnvironment(input: PlanInput, env: EnvironmentPlan): SafetyViolati
   }
   states.push(["after", () => "new"]);
   for (const [label, phaseOf] of states) {
-    for (const v of stateViolations(fleet, phaseOf))
-      fail(v.includes("nobody") ? "missing-provider" : "incompatible", `${label}: ${v}`);
+    for (const v of stateViolations(fleet, phaseOf)) {
+      fail(v.provider === null ? "missing-provider" : "incompatible", `${label}: ${describeViolation(v)}`);
+    }
   }
   out.push(...checkMigrations(input, env, waveOf, Math.max(-1, ...rolloutWaves)));
   return out;
