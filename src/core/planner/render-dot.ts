@@ -4,6 +4,8 @@ import { requirementEdges } from "./requirement-edges.js";
 
 /** A DOT double-quoted string (Graphviz "lang" docs: only `"` and `\` need escaping). */
 const quote = (text: string) => `"${text.replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`;
+/** A multi-line label: DOT's `\n` escape breaks lines (a raw newline would be kept verbatim). */
+const multiline = (...parts: string[]) => `"${parts.map((p) => quote(p).slice(1, -1)).join("\\n")}"`;
 
 /**
  * The plan in Graphviz DOT: a cluster per environment, each wave a `rank=same` group anchored
@@ -26,13 +28,13 @@ export function renderPlanDot(plan: ReleasePlan, input: PlanInput): string {
           moving.add(step.service);
           members.push(id(step.service));
           lines.push(
-            `    ${id(step.service)} [label=${quote(`${step.service}\n${step.from} → ${step.to}`)}];`,
+            `    ${id(step.service)} [label=${multiline(step.service, `${step.from} → ${step.to}`)}];`,
           );
         } else if (step.kind === "migrate-contract") {
           const node = id(`contract ${step.service}`);
           members.push(node);
           lines.push(
-            `    ${node} [label=${quote(`contract ${step.service}\n${step.migrations.join(", ")}`)}, shape=note];`,
+            `    ${node} [label=${multiline(`contract ${step.service}`, step.migrations.join(", "))}, shape=note];`,
           );
         }
       }

@@ -52,6 +52,7 @@ describe("plan renderers", () => {
     const text = renderPlanDot(plan, input);
     expect(text).toContain('digraph "r1" {');
     expect(text).toContain('{ rank=same; "prod/wave 0"; "prod/payments"; }');
+    expect(text).toContain('"prod/payments" [label="payments\\n1.0.0 → 2.0.0"];');
     expect(text).toContain('{ rank=same; "prod/wave 1"; "prod/orders"; }');
     expect(text).toContain('"prod/wave 0" -> "prod/wave 1" [style=invis];');
     expect(text).toContain(
