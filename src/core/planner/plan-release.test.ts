@@ -193,7 +193,7 @@ describe("planRelease: hand-written cases", () => {
     expect(plan.conflicts).toEqual([]);
   });
 
-  it("orders dependsOn without API semantics, least critical first, within maxParallel", () => {
+  it("plans a monolith many services require first, then its consumers within maxParallel, least critical first", () => {
     const mono = service("mono", { version: "5.0.0", tier: 0, provides: api("core-api", "5.0.0") });
     const consumers = Array.from({ length: 12 }, (_, i) =>
       service(`svc-${String(i).padStart(2, "0")}`, {

@@ -30,9 +30,9 @@ export function renderPlanMermaid(plan: ReleasePlan, input: PlanInput): string {
   const edges: string[] = [];
   plan.environments.forEach((env, e) => {
     const idOf = new Map<string, string>();
-    lines.push(`  subgraph env${e}[${label(env.name)}]`, "    direction LR");
+    lines.push(`  subgraph env${e} [${label(env.name)}]`, "    direction LR");
     env.waves.forEach((wave) => {
-      lines.push(`    subgraph env${e}_w${wave.index}[${label(`wave ${wave.index}`)}]`);
+      lines.push(`    subgraph env${e}_w${wave.index} [${label(`wave ${wave.index}`)}]`);
       wave.steps.forEach((step, i) => {
         const text = stepText(step);
         if (text === undefined) return;

@@ -40,7 +40,7 @@ describe("plan renderers", () => {
   it("draws waves as ordered Mermaid subgraphs and requirements as labelled edges", () => {
     const text = renderPlanMermaid(plan, input);
     expect(text.startsWith("flowchart LR\n")).toBe(true);
-    expect(text).toContain('subgraph env0_w0["wave 0"]');
+    expect(text).toContain('subgraph env0_w0 ["wave 0"]');
     expect(text).toContain('env0_w0_0["payments 1.0.0 → 2.0.0"]');
     expect(text).toContain('env0_w1_0["orders 1.0.0 → 2.0.0"]');
     expect(text).toContain("env0_w0 ~~~ env0_w1");
