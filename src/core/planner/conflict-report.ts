@@ -1,6 +1,6 @@
 import type { EdgeCause, IncompatiblePair, MissingProvider } from "./ordering-constraints.js";
 import type { RequirementFailure, VersionSide } from "./pair-relation.js";
-import { compareNames, type FleetService, type PlanningFleet } from "./planning-fleet.js";
+import { compareNames, type FleetService, type PlanningFleet, servedByName } from "./planning-fleet.js";
 import type { RangeMatcher } from "./range-matcher.js";
 import type { PlanConflict, PlanRequirement } from "./release-plan.js";
 
@@ -42,7 +42,9 @@ export class ConflictReporter {
     const provider = this.#service(f.provider);
     const consumerMoves = this.#service(f.consumer)?.target !== undefined;
     if (f.consumerSide === "current" && f.providerSide === "target") {
-      const kept = (provider?.current.provides.get(f.api) ?? []).filter((v) => this.#matches(v, f.range));
+      const kept = (provider === undefined ? [] : (servedByName(provider.current, f.api) ?? [])).filter((v) =>
+        this.#matches(v, f.range),
+      );
       const keep = kept.length > 0 ? `${f.api} ${kept.join(", ")}` : `a version of ${f.api} in ${f.range}`;
       const until = consumerMoves ? `${f.consumer} moves` : `${f.consumer} is upgraded to accept the new one`;
       return `let ${this.#at(f.provider, "target")} keep providing ${keep} until ${until}, then drop it in a later release`;

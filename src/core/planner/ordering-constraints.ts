@@ -1,4 +1,4 @@
-import type { PairRelation, RequirementFailure, VersionSide } from "./pair-relation.js";
+import type { PairRelation, RequirementFailure, SidedNeed, VersionSide } from "./pair-relation.js";
 import { pairRelation } from "./pair-relation.js";
 import type { ApiNeed, FleetService, PlanningFleet, ServiceVersion } from "./planning-fleet.js";
 import type { RangeMatcher } from "./range-matcher.js";
@@ -42,25 +42,32 @@ export interface OrderingConstraints {
   readonly incompatible: readonly IncompatiblePair[];
 }
 
-function providerIndex(services: readonly FleetService[]): Map<string, number[]> {
-  const byApi = new Map<string, number[]>();
-  const add = (api: string, i: number) => {
-    const list = byApi.get(api);
-    if (list === undefined) byApi.set(api, [i]);
-    else if (list[list.length - 1] !== i) list.push(i);
-  };
-  services.forEach((s, i) => {
-    for (const api of s.current.provides.keys()) add(api, i);
-    for (const api of s.target?.provides.keys() ?? []) add(api, i);
-  });
-  return byApi;
+/** Providers by API id in compressed rows: the services serving API k are list[start[k] .. start[k + 1]). */
+interface ProviderIndex {
+  readonly start: Int32Array;
+  readonly list: Int32Array;
 }
 
-function countServing(services: readonly FleetService[], pick: (s: FleetService) => ServiceVersion) {
-  const count = new Map<string, number>();
-  for (const s of services)
-    for (const api of pick(s).provides.keys()) count.set(api, (count.get(api) ?? 0) + 1);
-  return count;
+function providerIndex(fleet: PlanningFleet): ProviderIndex {
+  const apiCount = fleet.apiNames.length;
+  const start = new Int32Array(apiCount + 1);
+  const each = (visit: (api: number, service: number) => void) =>
+    fleet.services.forEach((s, i) => {
+      for (const api of s.current.apiIds) visit(api, i);
+      if (s.target !== undefined)
+        for (const api of s.target.apiIds) if (!s.current.apiIds.includes(api)) visit(api, i);
+    });
+  each((api) => {
+    start[api + 1] = (start[api + 1] ?? 0) + 1;
+  });
+  for (let k = 0; k < apiCount; k++) start[k + 1] = (start[k + 1] ?? 0) + (start[k] ?? 0);
+  const fill = start.slice(0, apiCount);
+  const list = new Int32Array(start[apiCount] ?? 0);
+  each((api, service) => {
+    list[fill[api] ?? 0] = service;
+    fill[api] = (fill[api] ?? 0) + 1;
+  });
+  return { start, list };
 }
 
 /**
@@ -68,28 +75,67 @@ function countServing(services: readonly FleetService[], pick: (s: FleetService)
  * failures left: a consumer version can only run next to providers that all serve the API
  * compatibly, so "nobody serves it" can only happen before the release or after it.
  */
-function findMissing(services: readonly FleetService[]): MissingProvider[] {
-  const now = countServing(services, (s) => s.current);
-  const after = countServing(services, (s) => s.target ?? s.current);
-  const firstServing = new Map<string, string>();
-  for (const s of services)
-    for (const api of s.current.provides.keys()) if (!firstServing.has(api)) firstServing.set(api, s.name);
+function findMissing(fleet: PlanningFleet): MissingProvider[] {
+  const services = fleet.services;
+  const now = new Uint8Array(fleet.apiNames.length);
+  const after = new Uint8Array(fleet.apiNames.length);
+  const firstServing = new Int32Array(fleet.apiNames.length).fill(-1);
+  services.forEach((s, i) => {
+    for (const api of s.current.apiIds) {
+      now[api] = 1;
+      if (firstServing[api] === -1) firstServing[api] = i;
+    }
+    for (const api of (s.target ?? s.current).apiIds) after[api] = 1;
+  });
   const missing: MissingProvider[] = [];
   const seen = new Set<string>();
-  const report = (s: FleetService, when: "now" | "after", side: VersionSide, need: ApiNeed) => {
+  const report = (s: FleetService, when: "now" | "after", side: VersionSide, need: ApiNeed, api: number) => {
     const key = `${s.name}\u0000${need.api}\u0000${need.range}`;
     if (seen.has(key)) return;
     seen.add(key);
-    const former = when === "after" ? firstServing.get(need.api) : undefined;
-    missing.push({ kind: "missing-provider", when, consumer: s.name, side, ...need, formerProvider: former });
+    const former = when === "after" ? services[firstServing[api] ?? -1] : undefined;
+    missing.push({
+      kind: "missing-provider",
+      when,
+      consumer: s.name,
+      side,
+      ...need,
+      formerProvider: former?.name,
+    });
   };
   for (const s of services) {
-    for (const need of s.current.requires) if (!now.has(need.api)) report(s, "now", "current", need);
-    const end = s.target === undefined ? "current" : "target";
-    for (const need of (s.target ?? s.current).requires)
-      if (!after.has(need.api)) report(s, "after", end, need);
+    s.current.requireIds.forEach((api, k) => {
+      const need = s.current.requires[k];
+      if (need !== undefined && now[api] !== 1) report(s, "now", "current", need, api);
+    });
+    const end = s.target ?? s.current;
+    end.requireIds.forEach((api, k) => {
+      const need = end.requires[k];
+      if (need !== undefined && after[api] !== 1)
+        report(s, "after", s.target ? "target" : "current", need, api);
+    });
   }
   return missing;
+}
+
+/** Groups a consumer version's requirements by the providers that serve their API. */
+function collectNeeds(
+  add: (provider: number, sided: SidedNeed) => void,
+  providers: ProviderIndex,
+  side: VersionSide,
+  version: ServiceVersion,
+  skip: ReadonlySet<string> | undefined,
+): void {
+  const ids = version.requireIds;
+  for (let k = 0; k < ids.length; k++) {
+    const need = version.requires[k];
+    const apiId = ids[k] ?? 0;
+    if (need === undefined || skip?.has(`${need.api}\u0000${need.range}`)) continue;
+    const end = providers.start[apiId + 1] ?? 0;
+    if ((providers.start[apiId] ?? 0) === end) continue;
+    const sided = { side, need, apiId };
+    for (let at = providers.start[apiId] ?? 0; at < end; at++) add(providers.list[at] ?? 0, sided);
+  }
 }
 
 function relationEdge(relation: PairRelation, consumer: number, provider: number): OrderingEdge | undefined {
@@ -115,8 +161,8 @@ function relationEdge(relation: PairRelation, consumer: number, provider: number
  */
 export function buildOrderingConstraints(fleet: PlanningFleet, matches: RangeMatcher): OrderingConstraints {
   const services = fleet.services;
-  const providers = providerIndex(services);
-  const missing = findMissing(services);
+  const providers = providerIndex(fleet);
+  const missing = findMissing(fleet);
   const skipped = new Map<string, Set<string>>();
   for (const m of missing) {
     const set = skipped.get(m.consumer) ?? new Set<string>();
@@ -125,22 +171,39 @@ export function buildOrderingConstraints(fleet: PlanningFleet, matches: RangeMat
   }
   const edges: OrderingEdge[] = [];
   const incompatible: IncompatiblePair[] = [];
+  // Scratch space reused for every consumer: which providers it reaches, and its needs on each.
+  const groupOf = new Int32Array(services.length).fill(-1);
+  const reached: number[] = [];
+  const groups: SidedNeed[][] = [];
+  const add = (p: number, sided: SidedNeed) => {
+    const at = groupOf[p] ?? -1;
+    if (at >= 0) {
+      groups[at]?.push(sided);
+      return;
+    }
+    groupOf[p] = reached.length;
+    const group = groups[reached.length];
+    if (group === undefined) groups.push([sided]);
+    else {
+      group.length = 0;
+      group.push(sided);
+    }
+    reached.push(p);
+  };
   services.forEach((consumer, c) => {
     const skip = skipped.get(consumer.name);
-    const needs = (v: ServiceVersion) =>
-      skip === undefined ? v.requires : v.requires.filter((n) => !skip.has(`${n.api}\u0000${n.range}`));
-    const reached = new Set<number>();
-    for (const need of [...needs(consumer.current), ...(consumer.target ? needs(consumer.target) : [])]) {
-      for (const p of providers.get(need.api) ?? []) reached.add(p);
-    }
-    for (const p of [...reached].sort((a, b) => a - b)) {
+    collectNeeds(add, providers, "current", consumer.current, skip);
+    if (consumer.target !== undefined) collectNeeds(add, providers, "target", consumer.target, skip);
+    for (const p of reached) {
       const provider = services[p];
       if (provider === undefined) continue;
-      const relation = pairRelation(consumer, provider, needs, matches);
+      const relation = pairRelation(consumer, provider, groups[groupOf[p] ?? 0] ?? [], matches);
       if (relation.kind === "never") incompatible.push({ kind: "incompatible", reasons: relation.reasons });
       const edge = relationEdge(relation, c, p);
       if (edge !== undefined) edges.push(edge);
     }
+    for (const p of reached) groupOf[p] = -1;
+    reached.length = 0;
     if (consumer.target === undefined) return;
     for (const dependency of consumer.dependsOn) {
       const d = fleet.indexOf.get(dependency);

@@ -16,9 +16,27 @@ export interface ApiNeed {
 /** One version of a service as far as compatibility goes: what it serves and what it needs. */
 export interface ServiceVersion {
   readonly version: string;
-  /** API name → the versions of it this version serves (an API may be served in several versions). */
-  readonly provides: ReadonlyMap<string, readonly string[]>;
+  /** The APIs this version serves; `served[i]` are the versions of `apis[i]` (one API may be served in several). */
+  readonly apis: readonly string[];
+  readonly served: readonly (readonly string[])[];
+  /** `apis` as interned ids (`PlanningFleet.apiNames`). */
+  readonly apiIds: readonly number[];
   readonly requires: readonly ApiNeed[];
+  /** The interned API id of each requirement, in the order of `requires`. */
+  readonly requireIds: readonly number[];
+}
+
+/** The versions of API `api` that a version serves; undefined when it does not serve it. */
+export function servedByName(version: ServiceVersion, api: string): readonly string[] | undefined {
+  const i = version.apis.indexOf(api);
+  return i < 0 ? undefined : version.served[i];
+}
+
+/** The versions of an API (by interned id) that a version serves; undefined when it does not. */
+export function servedVersions(version: ServiceVersion, apiId: number): readonly string[] | undefined {
+  const ids = version.apiIds;
+  for (let i = 0; i < ids.length; i++) if (ids[i] === apiId) return version.served[i];
+  return undefined;
 }
 
 export interface FleetService {
@@ -37,6 +55,8 @@ export interface PlanningFleet {
   readonly environment: string;
   readonly services: readonly FleetService[];
   readonly indexOf: ReadonlyMap<string, number>;
+  /** Every API name the fleet mentions, by interned id: large fleets are indexed by id, not by name. */
+  readonly apiNames: readonly string[];
 }
 
 /** Code-unit order: stable across machines and locales, unlike localeCompare. */
@@ -44,18 +64,48 @@ export function compareNames(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** Interns API names to small integers, so that indexes are arrays rather than hash maps. */
+class ApiInterner {
+  readonly names: string[] = [];
+  readonly #ids = new Map<string, number>();
+
+  id(name: string): number {
+    let id = this.#ids.get(name);
+    if (id === undefined) {
+      id = this.names.length;
+      this.#ids.set(name, id);
+      this.names.push(name);
+    }
+    return id;
+  }
+}
+
 function versionOf(
+  apis: ApiInterner,
   version: string,
   provides: readonly { api: string; version: string }[] | undefined,
   requires: readonly ApiNeed[] | undefined,
 ): ServiceVersion {
-  const served = new Map<string, string[]>();
+  // Arrays, not a Map per version: a 100,000-service fleet would allocate 100,000 maps.
+  const names: string[] = [];
+  const served: string[][] = [];
   for (const p of provides ?? []) {
-    const list = served.get(p.api);
-    if (list === undefined) served.set(p.api, [p.version]);
-    else if (!list.includes(p.version)) list.push(p.version);
+    const at = names.indexOf(p.api);
+    const list = served[at];
+    if (list === undefined) {
+      names.push(p.api);
+      served.push([p.version]);
+    } else if (!list.includes(p.version)) list.push(p.version);
   }
-  return { version, provides: served, requires: requires ?? [] };
+  const needs = requires ?? [];
+  return {
+    version,
+    apis: names,
+    served,
+    apiIds: names.map((n) => apis.id(n)),
+    requires: needs,
+    requireIds: needs.map((n) => apis.id(n.api)),
+  };
 }
 
 function changesByService(input: PlanInput, known: ReadonlySet<string>): Map<string, ReleaseChange> {
@@ -93,15 +143,16 @@ export function resolvePlanningFleet(input: PlanInput, environment: string): Pla
     known.add(doc.metadata.name);
   }
   const changes = changesByService(input, known);
+  const apis = new ApiInterner();
   const services = docs.map((doc): FleetService => {
     const spec = doc.spec;
     const running = spec.environments?.[environment]?.version ?? spec.version;
     const change = changes.get(doc.metadata.name);
-    const before = versionOf(running, spec.provides, spec.requires);
+    const before = versionOf(apis, running, spec.provides, spec.requires);
     const after =
       change === undefined
         ? undefined
-        : versionOf(change.version, change.provides ?? spec.provides, change.requires ?? spec.requires);
+        : versionOf(apis, change.version, change.provides ?? spec.provides, change.requires ?? spec.requires);
     for (const dependency of spec.dependsOn ?? []) {
       if (!known.has(dependency)) {
         throw new InputError(
@@ -120,5 +171,10 @@ export function resolvePlanningFleet(input: PlanInput, environment: string): Pla
       dependsOn: spec.dependsOn ?? [],
     };
   });
-  return { environment, services, indexOf: new Map(services.map((s, i) => [s.name, i])) };
+  return {
+    environment,
+    services,
+    indexOf: new Map(services.map((s, i) => [s.name, i])),
+    apiNames: apis.names,
+  };
 }

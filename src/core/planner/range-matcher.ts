@@ -9,19 +9,21 @@ export type RangeMatcher = (version: string, range: string) => boolean;
  * is released with the plan.
  */
 export function createRangeMatcher(): RangeMatcher {
-  const ranges = new Map<string, semver.Range | null>();
-  const answers = new Map<string, boolean>();
+  // Nested maps rather than a joined key: no string is built per question.
+  const answers = new Map<string, Map<string, boolean>>();
+  const parsed = new Map<string, semver.Range | null>();
   return (version, range) => {
-    const key = `${range}\u0000${version}`;
-    const known = answers.get(key);
-    if (known !== undefined) return known;
-    let parsed = ranges.get(range);
-    if (parsed === undefined) {
-      parsed = semver.validRange(range) === null ? null : new semver.Range(range);
-      ranges.set(range, parsed);
+    let byVersion = answers.get(range);
+    if (byVersion === undefined) {
+      byVersion = new Map();
+      answers.set(range, byVersion);
+      parsed.set(range, semver.validRange(range) === null ? null : new semver.Range(range));
     }
-    const answer = parsed !== null && semver.satisfies(version, parsed);
-    answers.set(key, answer);
+    const known = byVersion.get(version);
+    if (known !== undefined) return known;
+    const r = parsed.get(range);
+    const answer = r !== null && r !== undefined && semver.satisfies(version, r);
+    byVersion.set(version, answer);
     return answer;
   };
 }
