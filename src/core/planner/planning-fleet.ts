@@ -1,6 +1,7 @@
 import type { DocumentOf } from "../documents/document-kinds.js";
 import type { ReleaseChange } from "../documents/kinds/release.js";
 import { InputError } from "../errors/domain-error.js";
+import { type CompactFleet, compactFleet } from "./compact-fleet.js";
 
 /** What the planner reads: Service documents and one Release, already validated. */
 export interface PlanInput {
@@ -16,27 +17,15 @@ export interface ApiNeed {
 /** One version of a service as far as compatibility goes: what it serves and what it needs. */
 export interface ServiceVersion {
   readonly version: string;
-  /** The APIs this version serves; `served[i]` are the versions of `apis[i]` (one API may be served in several). */
-  readonly apis: readonly string[];
-  readonly served: readonly (readonly string[])[];
-  /** `apis` as interned ids (`PlanningFleet.apiNames`). */
-  readonly apiIds: readonly number[];
+  /** An API may appear more than once: a version can serve v2 and v3 of an API side by side. */
+  readonly provides: readonly { readonly api: string; readonly version: string }[];
   readonly requires: readonly ApiNeed[];
-  /** The interned API id of each requirement, in the order of `requires`. */
-  readonly requireIds: readonly number[];
 }
 
 /** The versions of API `api` that a version serves; undefined when it does not serve it. */
 export function servedByName(version: ServiceVersion, api: string): readonly string[] | undefined {
-  const i = version.apis.indexOf(api);
-  return i < 0 ? undefined : version.served[i];
-}
-
-/** The versions of an API (by interned id) that a version serves; undefined when it does not. */
-export function servedVersions(version: ServiceVersion, apiId: number): readonly string[] | undefined {
-  const ids = version.apiIds;
-  for (let i = 0; i < ids.length; i++) if (ids[i] === apiId) return version.served[i];
-  return undefined;
+  const versions = version.provides.filter((p) => p.api === api).map((p) => p.version);
+  return versions.length === 0 ? undefined : [...new Set(versions)];
 }
 
 export interface FleetService {
@@ -55,8 +44,8 @@ export interface PlanningFleet {
   readonly environment: string;
   readonly services: readonly FleetService[];
   readonly indexOf: ReadonlyMap<string, number>;
-  /** Every API name the fleet mentions, by interned id: large fleets are indexed by id, not by name. */
-  readonly apiNames: readonly string[];
+  /** The same fleet as flat typed arrays, for the hot loops. */
+  readonly compact: CompactFleet;
 }
 
 /** Code-unit order: stable across machines and locales, unlike localeCompare. */
@@ -64,51 +53,15 @@ export function compareNames(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Interns API names to small integers, so that indexes are arrays rather than hash maps. */
-class ApiInterner {
-  readonly names: string[] = [];
-  readonly #ids = new Map<string, number>();
-
-  id(name: string): number {
-    let id = this.#ids.get(name);
-    if (id === undefined) {
-      id = this.names.length;
-      this.#ids.set(name, id);
-      this.names.push(name);
-    }
-    return id;
-  }
-}
-
 function versionOf(
-  apis: ApiInterner,
   version: string,
   provides: readonly { api: string; version: string }[] | undefined,
   requires: readonly ApiNeed[] | undefined,
 ): ServiceVersion {
-  // Arrays, not a Map per version: a 100,000-service fleet would allocate 100,000 maps.
-  const names: string[] = [];
-  const served: string[][] = [];
-  for (const p of provides ?? []) {
-    const at = names.indexOf(p.api);
-    const list = served[at];
-    if (list === undefined) {
-      names.push(p.api);
-      served.push([p.version]);
-    } else if (!list.includes(p.version)) list.push(p.version);
-  }
-  const needs = requires ?? [];
-  return {
-    version,
-    apis: names,
-    served,
-    apiIds: names.map((n) => apis.id(n)),
-    requires: needs,
-    requireIds: needs.map((n) => apis.id(n.api)),
-  };
+  return { version, provides: provides ?? [], requires: requires ?? [] };
 }
 
-function changesByService(input: PlanInput, known: ReadonlySet<string>): Map<string, ReleaseChange> {
+function changesByService(input: PlanInput, known: ReadonlyMap<string, number>): Map<string, ReleaseChange> {
   const changes = new Map<string, ReleaseChange>();
   for (const change of input.release.spec.changes) {
     if (!known.has(change.service)) {
@@ -135,24 +88,23 @@ function changesByService(input: PlanInput, known: ReadonlySet<string>): Map<str
  */
 export function resolvePlanningFleet(input: PlanInput, environment: string): PlanningFleet {
   const docs = [...input.services].sort((a, b) => compareNames(a.metadata.name, b.metadata.name));
-  const known = new Set<string>();
+  const known = new Map<string, number>();
   for (const doc of docs) {
     if (known.has(doc.metadata.name)) {
       throw new InputError("plan.duplicate-service", `service "${doc.metadata.name}" is defined twice`);
     }
-    known.add(doc.metadata.name);
+    known.set(doc.metadata.name, known.size);
   }
   const changes = changesByService(input, known);
-  const apis = new ApiInterner();
   const services = docs.map((doc): FleetService => {
     const spec = doc.spec;
     const running = spec.environments?.[environment]?.version ?? spec.version;
     const change = changes.get(doc.metadata.name);
-    const before = versionOf(apis, running, spec.provides, spec.requires);
+    const before = versionOf(running, spec.provides, spec.requires);
     const after =
       change === undefined
         ? undefined
-        : versionOf(apis, change.version, change.provides ?? spec.provides, change.requires ?? spec.requires);
+        : versionOf(change.version, change.provides ?? spec.provides, change.requires ?? spec.requires);
     for (const dependency of spec.dependsOn ?? []) {
       if (!known.has(dependency)) {
         throw new InputError(
@@ -174,7 +126,7 @@ export function resolvePlanningFleet(input: PlanInput, environment: string): Pla
   return {
     environment,
     services,
-    indexOf: new Map(services.map((s, i) => [s.name, i])),
-    apiNames: apis.names,
+    indexOf: known,
+    compact: compactFleet(services),
   };
 }

@@ -17,7 +17,7 @@ export function requirementEdges(input: PlanInput, environment: string, moving: 
   const providers = new Map<string, string[]>();
   for (const s of fleet.services) {
     if (!moving.has(s.name)) continue;
-    for (const api of new Set([...s.current.apis, ...(s.target?.apis ?? [])])) {
+    for (const api of new Set([...s.current.provides, ...(s.target?.provides ?? [])].map((p) => p.api))) {
       providers.set(api, [...(providers.get(api) ?? []), s.name]);
     }
   }
