@@ -128,6 +128,7 @@ function time(runs: number, work: () => unknown): number {
 
 const sizes = [1_000, 10_000, 100_000];
 const planMs = new Map<number, number>();
+const topoMs = new Map<number, number>();
 planRelease(syntheticFleet(1_000, 7)); // warm up the JIT on a different fleet
 console.log(
   `load average ${loadavg()
@@ -146,6 +147,7 @@ for (const size of sizes) {
   });
   const topo = time(runs, () => topologicalSort(input));
   planMs.set(size, plan);
+  topoMs.set(size, topo);
   console.log(
     `${String(size).padStart(8)}  ${String(input.release.spec.changes.length).padStart(8)}  ${String(waves).padStart(6)}` +
       `  ${plan.toFixed(1).padStart(10)}  ${topo.toFixed(1).padStart(15)}  ${(plan / topo).toFixed(1).padStart(6)}x`,
@@ -153,10 +155,14 @@ for (const size of sizes) {
 }
 const tenK = planMs.get(10_000) ?? 0;
 const growth = (planMs.get(100_000) ?? 0) / tenK;
+const baselineGrowth = (topoMs.get(100_000) ?? 0) / (topoMs.get(10_000) ?? 1);
 const underOneSecond = tenK < 1000;
 const linear = growth <= 15;
 console.log(
   `target: 10,000 services in < 1 s: ${tenK.toFixed(0)} ms — ${underOneSecond ? "met" : "NOT met"}`,
 );
-console.log(`target: 100,000 within 15x of 10,000: ${growth.toFixed(1)}x — ${linear ? "met" : "NOT met"}`);
+console.log(
+  `target: 100,000 within 15x of 10,000: ${growth.toFixed(1)}x — ${linear ? "met" : "NOT met"}` +
+    ` (the topological sort grows ${baselineGrowth.toFixed(1)}x on the same fleets)`,
+);
 if (!underOneSecond || !linear) process.exitCode = 1;
