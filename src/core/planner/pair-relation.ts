@@ -165,7 +165,12 @@ function quietPair(ctx: PairContext, c: number, p: number, refs: readonly NeedRe
  * set of requirements to blame: one that fails in every order on its own if there is one, else
  * one that rules out each order; so that removing any reported requirement lets some order through.
  */
-export function pairRelation(ctx: PairContext, consumer: number, provider: number, refs: readonly NeedRef[]) {
+export function pairRelation(
+  ctx: PairContext,
+  consumer: number,
+  provider: number,
+  refs: readonly NeedRef[],
+): PairRelation {
   if (quietPair(ctx, consumer, provider, refs)) return ANY;
   const checks = refs.map((ref) => check(ctx, provider, ref));
   const found = relation(ctx, consumer, provider, checks);

@@ -191,6 +191,11 @@ describe("planRelease: hand-written cases", () => {
     expect(plan.feasible).toBe(false);
     expect(plan.cycles).toEqual([["a", "b", "c", "a"]]);
     expect(plan.conflicts).toEqual([]);
+    const selfish = planRelease({
+      services: [s("a", ["a"])],
+      release: release([{ service: "a", version: "2.0.0" }]),
+    });
+    expect(selfish.cycles).toEqual([["a", "a"]]);
   });
 
   it("plans a monolith many services require first, then its consumers within maxParallel, least critical first", () => {
