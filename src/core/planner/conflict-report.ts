@@ -1,4 +1,5 @@
-import type { EdgeCause, IncompatiblePair, MissingProvider } from "./ordering-constraints.js";
+import type { MissingProvider } from "./missing-providers.js";
+import type { EdgeCause, IncompatiblePair } from "./ordering-constraints.js";
 import type { RequirementFailure, VersionSide } from "./pair-relation.js";
 import { compareNames, type FleetService, type PlanningFleet, servedByName } from "./planning-fleet.js";
 import type { RangeMatcher } from "./range-matcher.js";

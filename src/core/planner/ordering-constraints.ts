@@ -1,7 +1,9 @@
-import { type CompactFleet, CURRENT, type Side, sideOf, TARGET } from "./compact-fleet.js";
-import type { NeedRef, PairContext, PairRelation, RequirementFailure, VersionSide } from "./pair-relation.js";
+import { CURRENT, type Side, TARGET } from "./compact-fleet.js";
+import { findMissing, type MissingProvider } from "./missing-providers.js";
+import type { NeedRef, PairContext, PairRelation, RequirementFailure } from "./pair-relation.js";
 import { pairRelation } from "./pair-relation.js";
 import type { PlanningFleet } from "./planning-fleet.js";
+import { providerIndex } from "./provider-index.js";
 import type { RangeMatcher } from "./range-matcher.js";
 
 /** Why one moving service must roll out in an earlier wave than another. */
@@ -16,21 +18,6 @@ export interface OrderingEdge {
   readonly cause: EdgeCause;
 }
 
-/**
- * A requirement that no service serves: before the release (`when` now) or once it is done.
- * `side` says which version of the consumer has the requirement.
- */
-export interface MissingProvider {
-  readonly kind: "missing-provider";
-  readonly when: "now" | "after";
-  readonly consumer: string;
-  readonly side: VersionSide;
-  readonly api: string;
-  readonly range: string;
-  /** A service that serves the API now but not after the release, if any. */
-  readonly formerProvider: string | undefined;
-}
-
 /** A consumer and a provider that no relative order makes safe. */
 export interface IncompatiblePair {
   readonly kind: "incompatible";
@@ -41,105 +28,6 @@ export interface OrderingConstraints {
   readonly edges: readonly OrderingEdge[];
   readonly missing: readonly MissingProvider[];
   readonly incompatible: readonly IncompatiblePair[];
-}
-
-/** Providers by API id in compressed rows: the services serving API k are list[start[k] .. start[k + 1]). */
-interface ProviderIndex {
-  readonly start: Int32Array;
-  readonly list: Int32Array;
-}
-
-/** Calls `visit` once per (API, service) that serves it in its current or target version. */
-function eachServing(fleet: CompactFleet, visit: (api: number, service: number) => void): void {
-  const [now, next] = fleet.served;
-  for (let s = 0; s + 1 < now.start.length; s++) {
-    for (let e = now.start[s] ?? 0; e < (now.start[s + 1] ?? 0); e++) visit(now.api[e] ?? 0, s);
-    for (let e = next.start[s] ?? 0; e < (next.start[s + 1] ?? 0); e++) {
-      const api = next.api[e] ?? 0;
-      let known = false;
-      for (let o = now.start[s] ?? 0; o < (now.start[s + 1] ?? 0); o++) known ||= now.api[o] === api;
-      if (!known) visit(api, s);
-    }
-  }
-}
-
-function providerIndex(fleet: CompactFleet): ProviderIndex {
-  const apiCount = fleet.apiNames.length;
-  const start = new Int32Array(apiCount + 1);
-  eachServing(fleet, (api) => {
-    start[api + 1] = (start[api + 1] ?? 0) + 1;
-  });
-  for (let k = 0; k < apiCount; k++) start[k + 1] = (start[k + 1] ?? 0) + (start[k] ?? 0);
-  const fill = start.slice(0, apiCount);
-  const list = new Int32Array(start[apiCount] ?? 0);
-  eachServing(fleet, (api, service) => {
-    list[fill[api] ?? 0] = service;
-    fill[api] = (fill[api] ?? 0) + 1;
-  });
-  return { start, list };
-}
-
-/**
- * Requirements that no service serves. With pairwise safety enforced these are the only global
- * failures left: a consumer version can only run next to providers that all serve the API
- * compatibly, so "nobody serves it" can only happen before the release or after it. Marks them
- * in `skip` (per side, per requirement) so that pairs do not report them again.
- */
-function findMissing(fleet: PlanningFleet, skip: readonly [Uint8Array, Uint8Array]): MissingProvider[] {
-  const compact = fleet.compact;
-  const apiCount = compact.apiNames.length;
-  const now = new Uint8Array(apiCount);
-  const after = new Uint8Array(apiCount);
-  const firstServing = new Int32Array(apiCount).fill(-1);
-  const [served, next] = compact.served;
-  for (let s = 0; s < fleet.services.length; s++) {
-    for (let e = served.start[s] ?? 0; e < (served.start[s + 1] ?? 0); e++) {
-      const api = served.api[e] ?? 0;
-      now[api] = 1;
-      if (firstServing[api] === -1) firstServing[api] = s;
-    }
-    const end = compact.moving[s] === 1 ? next : served;
-    for (let e = end.start[s] ?? 0; e < (end.start[s + 1] ?? 0); e++) after[end.api[e] ?? 0] = 1;
-  }
-  const missing: MissingProvider[] = [];
-  const report = (s: number, when: "now" | "after", side: Side, k: number) => {
-    const rows = compact.needs[side];
-    const [api, range] = [rows.api[k] ?? 0, rows.range[k] ?? 0];
-    const consumer = fleet.services[s]?.name ?? "";
-    const seen = (other: Side) => {
-      const o = compact.needs[other];
-      let found = false;
-      for (let j = o.start[s] ?? 0; j < (o.start[s + 1] ?? 0); j++) {
-        if (o.api[j] !== api || o.range[j] !== range) continue;
-        found ||= skip[other][j] === 1;
-        skip[other][j] = 1;
-      }
-      return found;
-    };
-    if (seen(CURRENT) || seen(TARGET)) return; // already reported for this consumer
-    const former = when === "after" ? fleet.services[firstServing[api] ?? -1]?.name : undefined;
-    missing.push({
-      kind: "missing-provider",
-      when,
-      consumer,
-      side: side === TARGET ? "target" : "current",
-      api: compact.apiNames[api] ?? "",
-      range: compact.rangeNames[range] ?? "",
-      formerProvider: former,
-    });
-  };
-  for (let s = 0; s < fleet.services.length; s++) {
-    const rows = compact.needs[CURRENT];
-    for (let k = rows.start[s] ?? 0; k < (rows.start[s + 1] ?? 0); k++) {
-      if (now[rows.api[k] ?? 0] !== 1) report(s, "now", CURRENT, k);
-    }
-    const side = sideOf(compact, s, TARGET);
-    const end = compact.needs[side];
-    for (let k = end.start[s] ?? 0; k < (end.start[s + 1] ?? 0); k++) {
-      if (after[end.api[k] ?? 0] !== 1) report(s, "after", side, k);
-    }
-  }
-  return missing;
 }
 
 function relationEdge(relation: PairRelation, consumer: number, provider: number): OrderingEdge | undefined {
