@@ -206,7 +206,11 @@ function checkMigrations(
   return out;
 }
 
-/** Every violation of the safety rule (and of dependsOn, maxParallel and migration order) in a plan. */
+/**
+ * Every violation of the safety rule (and of dependsOn, maxParallel and migration order) in a plan.
+ * Written to be obviously right, not fast: O(states × requirements × services), for tests and for
+ * double-checking plans of fleets of a few hundred services.
+ */
 export function checkPlanSafety(input: PlanInput, plan: ReleasePlan): SafetyViolation[] {
   return plan.environments.flatMap((env) =>
     !plan.feasible && env.waves.length === 0 ? [] : checkEnvironment(input, env),
