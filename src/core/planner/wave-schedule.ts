@@ -83,7 +83,7 @@ function waveCount(waveOf: Int32Array): number {
  * earlier, then names. Each node has a slack window [earliest, latest] within the fewest waves;
  * a tier-3 service aims at the start of its window, a tier-0 service at its end, tiers between
  * in proportion. Without `capacity` this is exact; with it, the wave count is Hu's list
- * schedule, which is optimal for forests and otherwise within Graham's 2 - 1/m bound.
+ * schedule, which is optimal for in-forests and otherwise within Graham's 2 - 1/m bound.
  */
 export function scheduleWaves(graph: PrecedenceGraph, tiers: Int32Array, capacity = Infinity): Int32Array {
   const { earliest, height } = levels(graph);
