@@ -1,0 +1,149 @@
+/** The shape compactFleet reads (structurally a FleetService; no import, so no cycle). */
+interface VersionSource {
+  readonly provides: readonly { readonly api: string; readonly version: string }[];
+  readonly requires: readonly { readonly api: string; readonly range: string }[];
+}
+interface ServiceSource {
+  readonly current: VersionSource;
+  readonly target: VersionSource | undefined;
+}
+
+/** Version sides of a service: what runs now, and what the release moves it to. */
+export const CURRENT = 0;
+export const TARGET = 1;
+export type Side = typeof CURRENT | typeof TARGET;
+
+/**
+ * What each service serves, in compressed rows: service s's entries are start[s] .. start[s + 1);
+ * entry e serves API api[e] in versions version[versionStart[e] .. versionStart[e + 1]).
+ */
+export interface ServedRows {
+  readonly start: Int32Array;
+  readonly api: Int32Array;
+  readonly versionStart: Int32Array;
+  readonly version: Int32Array;
+}
+
+/** What each service needs: requirement k of service s (start[s] ≤ k < start[s + 1]) is api[k] in range[k]. */
+export interface NeedRows {
+  readonly start: Int32Array;
+  readonly api: Int32Array;
+  readonly range: Int32Array;
+}
+
+/**
+ * The fleet's compatibility data as flat typed arrays over interned names: the planner's hot loops
+ * touch only these, so a 100,000-service fleet stays small enough for the processor's caches.
+ */
+export interface CompactFleet {
+  readonly moving: Uint8Array;
+  readonly served: readonly [ServedRows, ServedRows];
+  readonly needs: readonly [NeedRows, NeedRows];
+  readonly apiNames: readonly string[];
+  readonly versionNames: readonly string[];
+  readonly rangeNames: readonly string[];
+}
+
+/** Interns names to small integers, so that indexes are arrays rather than hash maps. */
+class Interner {
+  readonly names: string[] = [];
+  readonly #ids = new Map<string, number>();
+
+  id(name: string): number {
+    let id = this.#ids.get(name);
+    if (id === undefined) {
+      id = this.names.length;
+      this.#ids.set(name, id);
+      this.names.push(name);
+    }
+    return id;
+  }
+}
+
+function servedRows(
+  services: readonly ServiceSource[],
+  pick: (s: ServiceSource) => VersionSource | undefined,
+  apis: Interner,
+  versions: Interner,
+): ServedRows {
+  let capacity = 0;
+  for (const s of services) capacity += pick(s)?.provides.length ?? 0;
+  const start = new Int32Array(services.length + 1);
+  const api = new Int32Array(capacity);
+  const versionStart = new Int32Array(capacity + 1);
+  const version = new Int32Array(capacity);
+  let entries = 0;
+  let count = 0;
+  services.forEach((s, i) => {
+    const provides = pick(s)?.provides ?? [];
+    for (let a = 0; a < provides.length; a++) {
+      const name = provides[a]?.api;
+      if (name === undefined || provides.findIndex((q) => q.api === name) < a) continue; // one entry per API
+      api[entries] = apis.id(name);
+      const first = count;
+      for (const q of provides) {
+        if (q.api !== name) continue;
+        const id = versions.id(q.version);
+        if (!version.subarray(first, count).includes(id)) version[count++] = id;
+      }
+      versionStart[++entries] = count;
+    }
+    start[i + 1] = entries;
+  });
+  return {
+    start,
+    api: api.subarray(0, entries),
+    versionStart: versionStart.subarray(0, entries + 1),
+    version,
+  };
+}
+
+function needRows(
+  services: readonly ServiceSource[],
+  pick: (s: ServiceSource) => VersionSource | undefined,
+  apis: Interner,
+  ranges: Interner,
+): NeedRows {
+  let capacity = 0;
+  for (const s of services) capacity += pick(s)?.requires.length ?? 0;
+  const start = new Int32Array(services.length + 1);
+  const api = new Int32Array(capacity);
+  const range = new Int32Array(capacity);
+  let k = 0;
+  services.forEach((s, i) => {
+    for (const need of pick(s)?.requires ?? []) {
+      api[k] = apis.id(need.api);
+      range[k++] = ranges.id(need.range);
+    }
+    start[i + 1] = k;
+  });
+  return { start, api, range };
+}
+
+/** Flattens a fleet; a service that does not move has empty target rows. */
+export function compactFleet(services: readonly ServiceSource[]): CompactFleet {
+  const [apis, versions, ranges] = [new Interner(), new Interner(), new Interner()];
+  const current = (s: ServiceSource) => s.current;
+  const target = (s: ServiceSource) => s.target;
+  return {
+    moving: Uint8Array.from(services, (s) => (s.target === undefined ? 0 : 1)),
+    served: [servedRows(services, current, apis, versions), servedRows(services, target, apis, versions)],
+    needs: [needRows(services, current, apis, ranges), needRows(services, target, apis, ranges)],
+    apiNames: apis.names,
+    versionNames: versions.names,
+    rangeNames: ranges.names,
+  };
+}
+
+/** The side a service runs as `side`: a service that does not move is its own target. */
+export function sideOf(fleet: CompactFleet, service: number, side: Side): Side {
+  return side === TARGET && fleet.moving[service] === 1 ? TARGET : CURRENT;
+}
+
+/** The served entry of `api` for a service's side, or -1 when that version does not serve it. */
+export function servedEntry(fleet: CompactFleet, service: number, side: Side, api: number): number {
+  const rows = fleet.served[sideOf(fleet, service, side)];
+  for (let e = rows.start[service] ?? 0; e < (rows.start[service + 1] ?? 0); e++)
+    if (rows.api[e] === api) return e;
+  return -1;
+}

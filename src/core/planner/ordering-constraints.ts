@@ -1,0 +1,127 @@
+import { CURRENT, type Side, TARGET } from "./compact-fleet.js";
+import { findMissing, type MissingProvider } from "./missing-providers.js";
+import type { NeedRef, PairContext, PairRelation, RequirementFailure } from "./pair-relation.js";
+import { pairRelation } from "./pair-relation.js";
+import type { PlanningFleet } from "./planning-fleet.js";
+import { providerIndex } from "./provider-index.js";
+import type { RangeMatcher } from "./range-matcher.js";
+
+/** Why one moving service must roll out in an earlier wave than another. */
+export type EdgeCause =
+  | { readonly kind: "depends-on" }
+  | { readonly kind: "requirement"; readonly failure: RequirementFailure };
+
+/** `before` and `after` are indices into `PlanningFleet.services`. */
+export interface OrderingEdge {
+  readonly before: number;
+  readonly after: number;
+  readonly cause: EdgeCause;
+}
+
+/** A consumer and a provider that no relative order makes safe. */
+export interface IncompatiblePair {
+  readonly kind: "incompatible";
+  readonly reasons: readonly RequirementFailure[];
+}
+
+export interface OrderingConstraints {
+  readonly edges: readonly OrderingEdge[];
+  readonly missing: readonly MissingProvider[];
+  readonly incompatible: readonly IncompatiblePair[];
+}
+
+function relationEdge(relation: PairRelation, consumer: number, provider: number): OrderingEdge | undefined {
+  switch (relation.kind) {
+    case "any":
+    case "never":
+      return undefined;
+    case "consumer-first":
+      return { before: consumer, after: provider, cause: { kind: "requirement", failure: relation.reason } };
+    case "provider-first":
+      return { before: provider, after: consumer, cause: { kind: "requirement", failure: relation.reason } };
+    default: {
+      const unreachable: never = relation;
+      return unreachable;
+    }
+  }
+}
+
+/**
+ * Turns the fleet into precedence edges between moving services plus the failures no order can
+ * fix. Providers are indexed by API, so the work is linear in the number of (requirement,
+ * provider) pairs rather than quadratic in services.
+ */
+export function buildOrderingConstraints(fleet: PlanningFleet, matches: RangeMatcher): OrderingConstraints {
+  const services = fleet.services;
+  const compact = fleet.compact;
+  const providers = providerIndex(compact);
+  const skip: [Uint8Array, Uint8Array] = [
+    new Uint8Array(compact.needs[CURRENT].api.length),
+    new Uint8Array(compact.needs[TARGET].api.length),
+  ];
+  const missing = findMissing(fleet, skip);
+  const answers = new Map<number, boolean>();
+  const versionCount = compact.versionNames.length;
+  const ctx: PairContext = {
+    fleet: compact,
+    nameOf: (s) => services[s]?.name ?? "",
+    satisfies: (range, version) => {
+      const key = range * versionCount + version;
+      let answer = answers.get(key);
+      if (answer === undefined) {
+        answer = matches(compact.versionNames[version] ?? "", compact.rangeNames[range] ?? "");
+        answers.set(key, answer);
+      }
+      return answer;
+    },
+  };
+  const edges: OrderingEdge[] = [];
+  const incompatible: IncompatiblePair[] = [];
+  // Scratch space reused for every consumer: which providers it reaches, and its needs on each.
+  const groupOf = new Int32Array(services.length).fill(-1);
+  const reached: number[] = [];
+  const groups: NeedRef[][] = [];
+  const add = (p: number, ref: NeedRef) => {
+    const at = groupOf[p] ?? -1;
+    if (at >= 0) {
+      groups[at]?.push(ref);
+      return;
+    }
+    groupOf[p] = reached.length;
+    const group = groups[reached.length];
+    if (group === undefined) groups.push([ref]);
+    else {
+      group.length = 0;
+      group.push(ref);
+    }
+    reached.push(p);
+  };
+  for (let c = 0; c < services.length; c++) {
+    for (const side of compact.moving[c] === 1 ? [CURRENT, TARGET] : [CURRENT]) {
+      const rows = compact.needs[side as Side];
+      for (let k = rows.start[c] ?? 0; k < (rows.start[c + 1] ?? 0); k++) {
+        if (skip[side as Side][k] === 1) continue;
+        const api = rows.api[k] ?? 0;
+        for (let at = providers.start[api] ?? 0; at < (providers.start[api + 1] ?? 0); at++) {
+          add(providers.list[at] ?? 0, k * 2 + side);
+        }
+      }
+    }
+    for (const p of reached) {
+      const relation = pairRelation(ctx, c, p, groups[groupOf[p] ?? 0] ?? []);
+      if (relation.kind === "never") incompatible.push({ kind: "incompatible", reasons: relation.reasons });
+      const edge = relationEdge(relation, c, p);
+      if (edge !== undefined) edges.push(edge);
+    }
+    for (const p of reached) groupOf[p] = -1;
+    reached.length = 0;
+    if (compact.moving[c] !== 1) continue;
+    for (const dependency of services[c]?.dependsOn ?? []) {
+      const d = fleet.indexOf.get(dependency);
+      if (d !== undefined && compact.moving[d] === 1) {
+        edges.push({ before: d, after: c, cause: { kind: "depends-on" } });
+      }
+    }
+  }
+  return { edges, missing, incompatible };
+}

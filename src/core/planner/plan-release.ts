@@ -1,0 +1,137 @@
+import { durationSeconds } from "../documents/duration.js";
+import { InputError } from "../errors/domain-error.js";
+import { ConflictReporter } from "./conflict-report.js";
+import { findCycles } from "./cycle-search.js";
+import { environmentWaves } from "./environment-waves.js";
+import { buildOrderingConstraints } from "./ordering-constraints.js";
+import {
+  type FleetService,
+  type PlanInput,
+  type PlanningFleet,
+  resolvePlanningFleet,
+} from "./planning-fleet.js";
+import { buildPrecedenceGraph, type PrecedenceGraph } from "./precedence-graph.js";
+import { createRangeMatcher, type RangeMatcher } from "./range-matcher.js";
+import { releaseEstimate } from "./release-estimate.js";
+import type { EnvironmentPlan, PlanConflict, ReleasePlan } from "./release-plan.js";
+import { scheduleWaves } from "./wave-schedule.js";
+
+export interface PlanOptions {
+  /** Plan only this environment of the release (default: every environment, in promotion order). */
+  readonly environment?: string;
+}
+
+/** Enough cycles per environment for a person to act on; a fleet with more is broken in bulk. */
+const CYCLE_LIMIT = 50;
+
+interface EnvironmentOutcome {
+  readonly plan: EnvironmentPlan;
+  readonly conflicts: readonly PlanConflict[];
+  readonly cycles: readonly string[][];
+}
+
+/** A dependsOn cycle as the closed path people read: each service depends on the next one. */
+function dependsOnPath(graph: PrecedenceGraph, fleet: PlanningFleet, edges: readonly number[]): string[] {
+  const nodes = edges.map((e) => graph.edgeFrom[e] ?? 0).reverse();
+  const start = nodes.indexOf(Math.min(...nodes));
+  const rotated = [...nodes.slice(start), ...nodes.slice(0, start)];
+  const names = rotated.map((v) => fleet.services[graph.serviceOf[v] ?? 0]?.name ?? "?");
+  return [...names, names[0] ?? "?"];
+}
+
+function planEnvironment(input: PlanInput, environment: string, matches: RangeMatcher): EnvironmentOutcome {
+  const fleet = resolvePlanningFleet(input, environment);
+  const constraints = buildOrderingConstraints(fleet, matches);
+  const moving = fleet.services.flatMap((s, i) => (s.target === undefined ? [] : [i]));
+  const graph = buildPrecedenceGraph(moving, fleet.services.length, constraints.edges);
+  const nameOf = (v: number) => fleet.services[graph.serviceOf[v] ?? 0]?.name ?? "?";
+  const dependsOn = (e: number) => graph.causes[e]?.kind === "depends-on";
+  // dependsOn cycles first, so that a cycle of dependsOn alone is reported as such.
+  const alive = Uint8Array.from(graph.causes, (c) => (c.kind === "depends-on" ? 1 : 0));
+  const cycles = findCycles(graph, alive, dependsOn, CYCLE_LIMIT).map((c) => dependsOnPath(graph, fleet, c));
+  graph.causes.forEach((c, e) => {
+    if (c.kind === "requirement") alive[e] = 1;
+  });
+  const reporter = new ConflictReporter(fleet, matches);
+  const conflicts = [
+    ...constraints.missing.map((m) => reporter.missing(m)),
+    ...constraints.incompatible.map((p) => reporter.incompatible(p)),
+    ...findCycles(graph, alive, () => true, CYCLE_LIMIT).map((c) =>
+      reporter.cycle(
+        c.map((e) => ({
+          before: nameOf(graph.edgeFrom[e] ?? 0),
+          after: nameOf(graph.edgeTo[e] ?? 0),
+          cause: graph.causes[e] ?? { kind: "depends-on" },
+        })),
+      ),
+    ),
+  ];
+  if (conflicts.length > 0 || cycles.length > 0)
+    return { plan: { name: environment, waves: [] }, conflicts, cycles };
+  const tiers = Int32Array.from(graph.serviceOf, (s) => fleet.services[s]?.tier ?? 0);
+  const waveOf = scheduleWaves(graph, tiers, input.release.spec.maxParallel ?? Number.POSITIVE_INFINITY);
+  const groups: FleetService[][] = [];
+  waveOf.forEach((wave, v) => {
+    const service = fleet.services[graph.serviceOf[v] ?? 0];
+    if (service === undefined) return;
+    const group = groups[wave];
+    if (group === undefined) groups[wave] = [service];
+    else group.push(service);
+  });
+  const window = input.release.spec.rollbackWindow;
+  // filter() skips holes: a wave nobody was eligible for is not a wave.
+  const waves = environmentWaves(
+    groups.filter((g) => g.length > 0),
+    window === undefined ? 0 : durationSeconds(window),
+  );
+  return { plan: { name: environment, waves }, conflicts, cycles };
+}
+
+/** Prefixes each conflict with the environments it occurs in, merging identical ones. */
+function mergeConflicts(outcomes: readonly EnvironmentOutcome[]): PlanConflict[] {
+  const merged = new Map<string, { conflict: PlanConflict; environments: string[] }>();
+  for (const outcome of outcomes) {
+    for (const conflict of outcome.conflicts) {
+      const key = JSON.stringify([conflict.services, conflict.requirements, conflict.message]);
+      const entry = merged.get(key);
+      if (entry === undefined) merged.set(key, { conflict, environments: [outcome.plan.name] });
+      else entry.environments.push(outcome.plan.name);
+    }
+  }
+  return [...merged.values()].map(({ conflict, environments }) => ({
+    ...conflict,
+    message: `in ${environments.join(", ")}: ${conflict.message}`,
+  }));
+}
+
+/**
+ * Plans a release for each of its environments (or one): waves in which every intermediate
+ * state, including each wave's mixed old/new state, keeps every requirement satisfied; or,
+ * when no order exists, the minimal conflicts and dependsOn cycles that prevent one.
+ */
+export function planRelease(input: PlanInput, options: PlanOptions = {}): ReleasePlan {
+  const all = input.release.spec.environments;
+  if (options.environment !== undefined && !all.includes(options.environment)) {
+    throw new InputError(
+      "plan.unknown-environment",
+      `release ${input.release.metadata.name} does not go to "${options.environment}" (it goes to ${all.join(", ")})`,
+    );
+  }
+  const matches = createRangeMatcher();
+  const environments = options.environment === undefined ? all : [options.environment];
+  const outcomes = environments.map((env) => planEnvironment(input, env, matches));
+  const conflicts = mergeConflicts(outcomes);
+  const seen = new Set<string>();
+  const cycles = outcomes
+    .flatMap((o) => o.cycles)
+    .filter((c) => !seen.has(c.join(" ")) && seen.add(c.join(" ")));
+  const plans = outcomes.map((o) => o.plan);
+  return {
+    release: input.release.metadata.name,
+    feasible: conflicts.length === 0 && cycles.length === 0,
+    environments: plans,
+    conflicts,
+    cycles,
+    estimate: releaseEstimate(plans),
+  };
+}

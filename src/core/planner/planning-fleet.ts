@@ -1,0 +1,132 @@
+import type { DocumentOf } from "../documents/document-kinds.js";
+import type { ReleaseChange } from "../documents/kinds/release.js";
+import { InputError } from "../errors/domain-error.js";
+import { type CompactFleet, compactFleet } from "./compact-fleet.js";
+
+/** What the planner reads: Service documents and one Release, already validated. */
+export interface PlanInput {
+  readonly services: readonly DocumentOf<"Service">[];
+  readonly release: DocumentOf<"Release">;
+}
+
+export interface ApiNeed {
+  readonly api: string;
+  readonly range: string;
+}
+
+/** One version of a service as far as compatibility goes: what it serves and what it needs. */
+export interface ServiceVersion {
+  readonly version: string;
+  /** An API may appear more than once: a version can serve v2 and v3 of an API side by side. */
+  readonly provides: readonly { readonly api: string; readonly version: string }[];
+  readonly requires: readonly ApiNeed[];
+}
+
+/** The versions of API `api` that a version serves; undefined when it does not serve it. */
+export function servedByName(version: ServiceVersion, api: string): readonly string[] | undefined {
+  const versions = version.provides.filter((p) => p.api === api).map((p) => p.version);
+  return versions.length === 0 ? undefined : [...new Set(versions)];
+}
+
+export interface FleetService {
+  readonly name: string;
+  /** 0 most critical … 3 least; a service without a tier counts as 0, so it never goes first. */
+  readonly tier: number;
+  readonly current: ServiceVersion;
+  /** The version the release moves it to in this environment; undefined when it does not move. */
+  readonly target: ServiceVersion | undefined;
+  readonly change: ReleaseChange | undefined;
+  readonly dependsOn: readonly string[];
+}
+
+/** The fleet as one environment of a release sees it, services sorted by name. */
+export interface PlanningFleet {
+  readonly environment: string;
+  readonly services: readonly FleetService[];
+  readonly indexOf: ReadonlyMap<string, number>;
+  /** The same fleet as flat typed arrays, for the hot loops. */
+  readonly compact: CompactFleet;
+}
+
+/** Code-unit order: stable across machines and locales, unlike localeCompare. */
+export function compareNames(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function versionOf(
+  version: string,
+  provides: readonly { api: string; version: string }[] | undefined,
+  requires: readonly ApiNeed[] | undefined,
+): ServiceVersion {
+  return { version, provides: provides ?? [], requires: requires ?? [] };
+}
+
+function changesByService(input: PlanInput, known: ReadonlyMap<string, number>): Map<string, ReleaseChange> {
+  const changes = new Map<string, ReleaseChange>();
+  for (const change of input.release.spec.changes) {
+    if (!known.has(change.service)) {
+      throw new InputError(
+        "plan.unknown-service",
+        `release ${input.release.metadata.name} changes service "${change.service}", which has no Service document`,
+      );
+    }
+    if (changes.has(change.service)) {
+      throw new InputError(
+        "plan.duplicate-change",
+        `release ${input.release.metadata.name} changes service "${change.service}" more than once`,
+      );
+    }
+    changes.set(change.service, change);
+  }
+  return changes;
+}
+
+/**
+ * Resolves what runs in `environment` and what the release moves: the running version is the
+ * Service's `environments.<env>.version` when set; a change whose version already runs there is
+ * no move, and the service counts as running the change's provides/requires.
+ */
+export function resolvePlanningFleet(input: PlanInput, environment: string): PlanningFleet {
+  const docs = [...input.services].sort((a, b) => compareNames(a.metadata.name, b.metadata.name));
+  const known = new Map<string, number>();
+  for (const doc of docs) {
+    if (known.has(doc.metadata.name)) {
+      throw new InputError("plan.duplicate-service", `service "${doc.metadata.name}" is defined twice`);
+    }
+    known.set(doc.metadata.name, known.size);
+  }
+  const changes = changesByService(input, known);
+  const services = docs.map((doc): FleetService => {
+    const spec = doc.spec;
+    const running = spec.environments?.[environment]?.version ?? spec.version;
+    const change = changes.get(doc.metadata.name);
+    const before = versionOf(running, spec.provides, spec.requires);
+    const after =
+      change === undefined
+        ? undefined
+        : versionOf(change.version, change.provides ?? spec.provides, change.requires ?? spec.requires);
+    for (const dependency of spec.dependsOn ?? []) {
+      if (!known.has(dependency)) {
+        throw new InputError(
+          "plan.unknown-service",
+          `service ${doc.metadata.name} depends on "${dependency}", which has no Service document`,
+        );
+      }
+    }
+    const moves = after !== undefined && after.version !== running;
+    return {
+      name: doc.metadata.name,
+      tier: spec.tier ?? 0,
+      current: after !== undefined && !moves ? after : before,
+      target: moves ? after : undefined,
+      change: moves ? change : undefined,
+      dependsOn: spec.dependsOn ?? [],
+    };
+  });
+  return {
+    environment,
+    services,
+    indexOf: known,
+    compact: compactFleet(services),
+  };
+}
