@@ -5,6 +5,7 @@ import { UPSHIFT_VERSION } from "../server/version.js";
 import { registerApply } from "./commands/apply.js";
 import { registerGet } from "./commands/get.js";
 import { registerInit } from "./commands/init.js";
+import { registerPlan } from "./commands/plan.js";
 import { registerRun } from "./commands/run.js";
 import { registerServer } from "./commands/server.js";
 import { registerToken } from "./commands/token.js";
@@ -25,6 +26,8 @@ function buildProgram(): Command {
     registerValidate,
     registerApply,
     registerGet,
+    registerPlan,
+    registerRun,
     registerServer,
     registerToken,
   ])

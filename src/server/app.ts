@@ -8,6 +8,7 @@ import { registerMetrics } from "./metrics.js";
 import { openApiDocument } from "./openapi.js";
 import { sendProblem } from "./problem.js";
 import { FILES_MEDIA_TYPE, registerDocumentRoutes } from "./routes/documents.js";
+import { registerPlanRoutes, runPlanFromStore } from "./routes/plans.js";
 import { type RunPlanner, registerRunRoutes } from "./routes/runs.js";
 import { UPSHIFT_VERSION } from "./version.js";
 
@@ -81,7 +82,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerMetrics(app, store);
   registerAuth(app, store, now);
   registerDocumentRoutes(app, store, now);
-  registerRunRoutes(app, store, now, options.planner);
+  registerPlanRoutes(app, store, now);
+  registerRunRoutes(
+    app,
+    store,
+    now,
+    options.planner ?? ((release, environment) => runPlanFromStore(store, release, environment)),
+  );
   app.get("/v1/whoami", async (request) => ({
     name: request.principal?.name,
     role: request.principal?.role,

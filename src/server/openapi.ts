@@ -127,6 +127,45 @@ export const OPERATIONS: Record<string, Record<string, Json>> = {
 const idParam = { name: "id", in: "path", required: true, schema: { type: "string" } };
 const runStatus = { $ref: "#/components/schemas/RunStatus" };
 
+/** Planning operations. */
+export const PLAN_OPERATIONS: Record<string, Record<string, Json>> = {
+  "/v1/plans": {
+    post: {
+      operationId: "planRelease",
+      summary:
+        "Plan a release from the stored documents (waves, conflicts, cycles, estimates); the plan is kept with the document generations it used",
+      requestBody: {
+        required: true,
+        content: {
+          "application/json": {
+            schema: {
+              type: "object",
+              required: ["release"],
+              properties: { release: { type: "string" }, environment: { type: "string" } },
+            },
+          },
+        },
+      },
+      responses: {
+        "200": json({
+          type: "object",
+          description: "{id, createdAt, generations, plan}; plan.feasible says whether a valid order exists",
+        }),
+        "404": problemResponse("no such release or environment"),
+        ...common,
+      },
+    },
+  },
+  "/v1/plans/{id}": {
+    get: {
+      operationId: "getPlan",
+      summary: "A stored plan with its document generations",
+      parameters: [idParam],
+      responses: { "200": json({ type: "object" }), "404": problemResponse("no such plan"), ...common },
+    },
+  },
+};
+
 /** Run operations (the durable engine). */
 export const RUN_OPERATIONS: Record<string, Record<string, Json>> = {
   "/v1/runs": {
@@ -331,7 +370,12 @@ export function openApiDocument(
     schemas[kind] = schema;
   }
   const paths: Json = {};
-  for (const [path, ops] of Object.entries({ ...OPERATIONS, ...RUN_OPERATIONS, ...extraOperations })) {
+  for (const [path, ops] of Object.entries({
+    ...OPERATIONS,
+    ...PLAN_OPERATIONS,
+    ...RUN_OPERATIONS,
+    ...extraOperations,
+  })) {
     const withSecurity: Json = {};
     for (const [method, op] of Object.entries(ops))
       withSecurity[method] = { security: [{ bearer: [] }], ...op };

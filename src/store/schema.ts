@@ -104,7 +104,19 @@ export interface RunLockTable {
   run_id: string;
 }
 
+export interface PlanTable {
+  id: string;
+  release: string;
+  environment: string | null;
+  feasible: number;
+  body: string;
+  generations: string;
+  created_at: number;
+  created_by: string | null;
+}
+
 export interface Schema {
+  plans: PlanTable;
   runs: RunTable;
   steps: StepTable;
   run_signals: RunSignalTable;

@@ -1,6 +1,7 @@
 import type { WakeUpPort } from "../core/run/run-store-port.js";
 import { type Database, openDatabase, type StoreConfig } from "./database.js";
 import { DocumentRepository } from "./document-repository.js";
+import { PlanRepository } from "./plan-repository.js";
 import { RunRepository } from "./run-repository.js";
 import { TokenRepository } from "./token-repository.js";
 import { LocalWakeUps, PgWakeUps } from "./wake-ups.js";
@@ -11,6 +12,7 @@ export interface Store {
   readonly documents: DocumentRepository;
   readonly tokens: TokenRepository;
   readonly runs: RunRepository;
+  readonly plans: PlanRepository;
   /** Wake-ups for engine workers when steps become ready. */
   readonly wakeUps: WakeUpPort;
   close(): Promise<void>;
@@ -30,6 +32,7 @@ export async function openStore(config: StoreConfig): Promise<Store> {
     documents: new DocumentRepository(database),
     tokens: new TokenRepository(database),
     runs: new RunRepository(database, () => wakeUps.notify()),
+    plans: new PlanRepository(database),
     wakeUps,
     close: async () => {
       await wakeUps.close();

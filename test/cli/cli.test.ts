@@ -130,6 +130,24 @@ describe.each(backends)("upshift CLI against a server on $name", (backend) => {
       const bad = runCli(["apply", "-f", "test/fixtures/ten-mistakes.yaml"], conn);
       expect(bad.code).toBe(1);
       expect(bad.stderr).toContain("test/fixtures/ten-mistakes.yaml:37:15 ref.unknown-service");
+      const planned = runCli(["plan", "--release", "r2027-01", "--env", "staging", "-o", "json"], conn);
+      expect(planned.code, planned.stderr).toBe(0);
+      expect(JSON.parse(planned.stdout)).toMatchObject({ release: "r2027-01", feasible: true });
+      const started = runCli(["run", "start", "--release", "r2027-01", "--env", "staging"], conn);
+      expect(started.code, started.stderr).toBe(0);
+      const runId = started.stdout.trim();
+      const status = JSON.parse(runCli(["run", "status", runId, "-o", "json"], conn).stdout);
+      expect(status).toMatchObject({ id: runId, phase: expect.any(String), steps: expect.any(Array) });
+      expect(status.steps[0]).toEqual(
+        expect.objectContaining({
+          id: expect.any(String),
+          kind: expect.any(String),
+          state: expect.any(String),
+          attempt: expect.any(Number),
+        }),
+      );
+      expect(runCli(["run", "abort", runId, "--reason", "test"], conn).code).toBe(0);
+      expect(runCli(["run", "list", "-o", "json"], conn).stdout).toContain(runId);
       const yaml = runCli(["get", "service", "orders"], conn).stdout;
       expect(yaml).toContain("version: 2.3.0");
       expect(server.output()).not.toContain(token);
@@ -156,5 +174,49 @@ describe("token secrets", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("upshift plan from files", () => {
+  it("prints waves (exit 0), JSON in the documented shape, Mermaid and DOT", () => {
+    const table = runCli(["plan", "-f", "examples/workspace", "--release", "r2027-01"]);
+    expect(table.code, table.stderr).toBe(0);
+    expect(table.stdout).toMatch(/rollout\s+payments\s+2\.1\.0 → 3\.0\.0/);
+    const json = JSON.parse(
+      runCli(["plan", "-f", "examples/workspace", "--release", "r2027-01", "--env", "prod", "-o", "json"])
+        .stdout,
+    );
+    expect(Object.keys(json).sort()).toEqual([
+      "conflicts",
+      "cycles",
+      "environments",
+      "estimate",
+      "feasible",
+      "release",
+    ]);
+    expect(json.environments.map((e: { name: string }) => e.name)).toEqual(["prod"]);
+    expect(json.environments[0].waves[0]).toEqual(
+      expect.objectContaining({
+        index: 0,
+        estimateSeconds: expect.any(Number),
+        backoutSeconds: expect.any(Number),
+      }),
+    );
+    expect(
+      runCli(["plan", "-f", "examples/workspace", "--release", "r2027-01", "-o", "mermaid"]).stdout,
+    ).toMatch(/^flowchart/);
+    expect(runCli(["plan", "-f", "examples/workspace", "--release", "r2027-01", "-o", "dot"]).stdout).toMatch(
+      /^digraph/,
+    );
+  });
+
+  it("exits 3 with the conflict and suggestions when no order exists, 1 on invalid documents", () => {
+    const r = runCli(["plan", "-f", "test/fixtures/plan-mutual-break.yaml", "--release", "big-bang"]);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toContain(
+      "suggestion: let payments 3.0.0 keep providing payments-api 2.0.0 until orders moves",
+    );
+    expect(runCli(["plan", "-f", "test/fixtures/ten-mistakes.yaml", "--release", "r1"]).code).toBe(1);
+    expect(runCli(["plan", "-f", "examples/workspace", "--release", "nope"]).code).toBe(1);
   });
 });

@@ -1,0 +1,64 @@
+import type { ReleaseChange } from "../documents/kinds/release.js";
+import type { EnvironmentPlan, PlanStep } from "../planner/release-plan.js";
+import type { PlannedStep, RunPlan } from "./run-plan.js";
+
+function stepKey(wave: number, step: PlanStep): string {
+  return `w${wave}/${step.kind}/${step.service}`;
+}
+
+function inputOf(step: PlanStep, change: ReleaseChange | undefined): Record<string, unknown> {
+  switch (step.kind) {
+    case "rollout":
+      return {
+        from: step.from,
+        to: step.to,
+        ...(change?.strategy ? { strategy: change.strategy } : {}),
+        ...(change?.artifact ? { artifact: change.artifact } : {}),
+      };
+    case "migrate-expand":
+    case "migrate-contract":
+      return { migrations: step.migrations };
+    case "verify":
+      return {};
+    default: {
+      const never: never = step;
+      throw new Error(`unhandled plan step ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+/**
+ * The engine's DAG for one environment's plan: every step of wave k waits for all of wave k-1, and a
+ * service's steps inside a wave run in the order the planner listed them (expand → rollout → verify).
+ */
+export function runPlanFromEnvironmentPlan(
+  release: string,
+  plan: EnvironmentPlan,
+  changes: readonly ReleaseChange[],
+): RunPlan {
+  const steps: PlannedStep[] = [];
+  let previousWave: string[] = [];
+  for (const wave of plan.waves) {
+    const keys: string[] = [];
+    const lastOfService = new Map<string, string>();
+    for (const step of wave.steps) {
+      const key = stepKey(wave.index, step);
+      const before = lastOfService.get(step.service);
+      steps.push({
+        key,
+        kind: step.kind,
+        service: step.service,
+        wave: wave.index,
+        dependsOn: before === undefined ? previousWave : [...previousWave, before],
+        input: inputOf(
+          step,
+          changes.find((c) => c.service === step.service),
+        ),
+      });
+      lastOfService.set(step.service, key);
+      keys.push(key);
+    }
+    previousWave = keys;
+  }
+  return { release, environment: plan.name, steps };
+}
