@@ -1,6 +1,6 @@
 import { LeaseLostError } from "../core/run/lease-lost-error.js";
 import type { ClaimedStep, RetryPolicy, RunStorePort, WakeUpPort } from "../core/run/run-store-port.js";
-import type { StepContext, StepOutcome } from "../core/run/step-handler.js";
+import type { Fence, StepContext, StepOutcome } from "../core/run/step-handler.js";
 import type { HandlerRegistry } from "./handler-registry.js";
 
 export interface WorkerLog {
@@ -136,6 +136,11 @@ export class Worker {
         this.inflight.add(p);
       }
       if (claimed.length > 0 && claimed.length === free) continue;
+      if (free <= 0) {
+        // Every slot is busy: the next finished step kicks the loop; no need to look for timers.
+        await this.sleep(this.pollMs);
+        continue;
+      }
       let wait = this.pollMs;
       try {
         const due = await this.options.store.nextDueAt(this.clock());
@@ -148,7 +153,7 @@ export class Worker {
   }
 
   private async execute(step: ClaimedStep): Promise<void> {
-    const fence = { stepId: step.id, generation: step.generation };
+    const fence = { stepId: step.id, generation: step.generation, runId: step.runId };
     const controller = new AbortController();
     this.controllers.add(controller);
     const beat = setInterval(
@@ -169,7 +174,7 @@ export class Worker {
         this.log.warn(`taking over step ${step.key} of run ${step.runId}`, { attempt: step.attempt });
       const outcome = await this.reconcile(step, fence, controller.signal);
       if (controller.signal.aborted) return;
-      const recorded = await this.options.store.complete(fence, outcome, this.clock(), this.retry);
+      const recorded = await this.record(fence, outcome);
       if (!recorded)
         this.log.warn(`lease on step ${step.key} of run ${step.runId} was lost; outcome discarded`);
     } catch (error) {
@@ -182,6 +187,40 @@ export class Worker {
       clearInterval(beat);
       this.controllers.delete(controller);
     }
+  }
+
+  private pendingOutcomes: {
+    fence: Fence;
+    outcome: StepOutcome;
+    done: (ok: boolean) => void;
+    fail: (e: unknown) => void;
+  }[] = [];
+  private flushScheduled = false;
+
+  /**
+   * Outcomes that finish in the same tick are written together (group commit): one transaction
+   * for many steps, the way databases batch commits.
+   */
+  private record(fence: Fence, outcome: StepOutcome): Promise<boolean> {
+    return new Promise((done, fail) => {
+      this.pendingOutcomes.push({ fence, outcome, done, fail });
+      if (this.flushScheduled) return;
+      this.flushScheduled = true;
+      setImmediate(() => {
+        this.flushScheduled = false;
+        const batch = this.pendingOutcomes.splice(0);
+        this.options.store
+          .completeMany(
+            batch.map(({ fence: f, outcome: o }) => ({ fence: f, outcome: o })),
+            this.clock(),
+            this.retry,
+          )
+          .then(
+            (oks) => batch.forEach((b, i) => b.done(oks[i] ?? false)),
+            (error: unknown) => batch.forEach((b) => b.fail(error)),
+          );
+      });
+    });
   }
 
   private async reconcile(

@@ -66,6 +66,33 @@ function toView(r: StepTable): StepView {
   };
 }
 
+interface EventRow {
+  run_id: string;
+  at: number;
+  type: string;
+  step_key: string | null;
+  data: string;
+}
+
+function eventRow(
+  runId: string,
+  at: number,
+  type: string,
+  stepKey: string | null,
+  data: Record<string, unknown> = {},
+): EventRow {
+  return { run_id: runId, at, type, step_key: stepKey, data: JSON.stringify(data) };
+}
+
+/** One multi-row insert for all events of a transaction. */
+async function insertEvents(trx: Trx, events: readonly EventRow[]): Promise<void> {
+  if (events.length > 0)
+    await trx
+      .insertInto("run_events")
+      .values([...events])
+      .execute();
+}
+
 /** Kinds whose handlers change the world and must be reverted on abort (set by the server's registry). */
 export type RevertibleKinds = (kind: string) => boolean;
 
@@ -168,7 +195,9 @@ export class RunRepository implements RunStorePort {
         steps: plan.steps.length,
         by: options.startedBy,
       });
-      await this.advance(trx, id, now);
+      const events: EventRow[] = [];
+      await this.advance(trx, id, now, events);
+      await insertEvents(trx, events);
       await this.notify(trx);
       return this.getRunIn(trx, id);
     });
@@ -207,6 +236,7 @@ export class RunRepository implements RunStorePort {
           heartbeat_at: null,
           wake_at: null,
           ready_at: ready ? Math.max(now, notBefore ?? now) : null,
+          due_at: ready ? Math.max(now, notBefore ?? now) : null,
           claimed_at: null,
           claim_kind: null,
           message: null,
@@ -223,19 +253,17 @@ export class RunRepository implements RunStorePort {
    * are claiming (FOR UPDATE SKIP LOCKED); SQLite has one writer.
    */
   async claim(owner: string, leaseMs: number, limit: number, now: number): Promise<ClaimedStep[]> {
-    const due = sql`(s.state = 'ready' and s.ready_at <= ${now})
-      or (s.state = 'waiting' and s.wake_at is not null and s.wake_at <= ${now})
-      or (s.state = 'running' and s.lease_expires_at < ${now})`;
+    const due = sql`s.due_at <= ${now} and s.state in ('ready', 'waiting', 'running')`;
     // A failed run starts nothing new, but steps already dispatched in the failing wave still finish,
     // so the outcome does not depend on which sibling a worker happened to pick first.
     const dispatching = sql`(r.phase in ('Running', 'RollingBack') or (r.phase = 'Failed' and s.state <> 'waiting'))`;
     const candidates = this.pg
       ? sql`select s.id from steps s join runs r on r.id = s.run_id
           where ${dispatching} and (${due})
-          order by coalesce(s.ready_at, s.wake_at, s.lease_expires_at) limit ${limit} for update of s skip locked`
+          order by s.due_at limit ${limit} for update of s skip locked`
       : sql`select s.id from steps s join runs r on r.id = s.run_id
           where ${dispatching} and (${due})
-          order by coalesce(s.ready_at, s.wake_at, s.lease_expires_at) limit ${limit}`;
+          order by s.due_at limit ${limit}`;
     const claimed = await sql<StepTable & { prev_state: string; environment: string }>`
       update steps set
         attempt = case when state in ('ready', 'running') then attempt + 1 else attempt end,
@@ -245,6 +273,7 @@ export class RunRepository implements RunStorePort {
         lease_owner = ${owner},
         lease_generation = lease_generation + 1,
         lease_expires_at = ${now + leaseMs},
+        due_at = ${now + leaseMs},
         heartbeat_at = ${now},
         claimed_at = ${now},
         wake_at = null,
@@ -311,7 +340,7 @@ export class RunRepository implements RunStorePort {
   async heartbeat(fence: Fence, leaseMs: number, now: number): Promise<boolean> {
     const r = await this.database.db
       .updateTable("steps")
-      .set({ lease_expires_at: now + leaseMs, heartbeat_at: now })
+      .set({ lease_expires_at: now + leaseMs, due_at: now + leaseMs, heartbeat_at: now })
       .where("id", "=", fence.stepId)
       .where("lease_generation", "=", fence.generation)
       .where("state", "=", "running")
@@ -332,82 +361,172 @@ export class RunRepository implements RunStorePort {
 
   /** Records a handler's outcome (fenced) and advances the run in the same transaction. */
   async complete(fence: Fence, outcome: StepOutcome, now: number, retry: RetryPolicy): Promise<boolean> {
-    const ok = await this.database.db.transaction().execute(async (trx) => {
-      const step = await trx
-        .selectFrom("steps")
-        .selectAll()
-        .where("id", "=", fence.stepId)
-        .executeTakeFirst();
-      if (step === undefined) return false;
-      await this.lockRun(trx, step.run_id);
-      let set: Partial<StepTable>;
-      let type: string;
-      switch (outcome.kind) {
-        case "succeeded":
-          set = {
-            state: "succeeded",
-            message: outcome.message ?? null,
-            finished_at: now,
-            lease_owner: null,
-            lease_expires_at: null,
-            ...(outcome.output ? { output: JSON.stringify(outcome.output) } : {}),
-          };
-          type = "step.succeeded";
-          break;
-        case "waiting":
-          set = {
-            state: "waiting",
-            message: outcome.message,
-            wake_at: outcome.until ? outcome.until.getTime() : null,
-            lease_owner: null,
-            lease_expires_at: null,
-          };
-          type = "step.waiting";
-          break;
-        case "failed": {
-          const again = outcome.retryable === true && Number(step.attempt) < retry.maxAttempts;
-          set = again
-            ? {
-                state: "ready",
-                message: `attempt ${step.attempt} failed, retrying: ${outcome.message}`,
-                ready_at: now + retry.backoffMs(Number(step.attempt)),
-                lease_owner: null,
-                lease_expires_at: null,
-              }
-            : {
-                state: "failed",
-                message: outcome.message,
-                finished_at: now,
-                lease_owner: null,
-                lease_expires_at: null,
-              };
-          type = again ? "step.retrying" : "step.failed";
-          break;
+    const [ok] = await this.completeMany([{ fence, outcome }], now, retry);
+    return ok ?? false;
+  }
+
+  /**
+   * Group commit: records several outcomes and advances their runs in one transaction, so the
+   * per-transaction cost (round trips on PostgreSQL, driver overhead on SQLite) is shared. Each
+   * outcome is fenced on its own; one lost lease does not affect the others.
+   */
+  async completeMany(
+    items: readonly { fence: Fence; outcome: StepOutcome }[],
+    now: number,
+    retry: RetryPolicy,
+  ): Promise<boolean[]> {
+    if (items.length === 0) return [];
+    const results = await this.database.db.transaction().execute(async (trx) => {
+      const runIds: string[] = [];
+      for (const item of items) {
+        let runId = item.fence.runId;
+        if (runId === undefined) {
+          const found = await trx
+            .selectFrom("steps")
+            .select("run_id")
+            .where("id", "=", item.fence.stepId)
+            .executeTakeFirst();
+          runId = found?.run_id;
         }
-        default: {
-          const never: never = outcome;
-          throw new Error(`unhandled outcome ${JSON.stringify(never)}`);
-        }
+        runIds.push(runId ?? "");
       }
-      const r = await trx
-        .updateTable("steps")
-        .set(set)
-        .where("id", "=", fence.stepId)
-        .where("lease_generation", "=", fence.generation)
-        .where("state", "=", "running")
-        .executeTakeFirst();
-      if (Number(r.numUpdatedRows) !== 1) return false;
-      await this.event(trx, step.run_id, now, type, step.key, {
-        attempt: step.attempt,
-        message: set.message ?? null,
-        ...(outcome.kind === "waiting" && outcome.until ? { until: outcome.until.toISOString() } : {}),
-      });
-      await this.advance(trx, step.run_id, now);
+      const distinctRuns = [...new Set(runIds.filter((r) => r !== ""))].sort();
+      // Lock the runs in a fixed order so concurrent group commits cannot deadlock.
+      if (this.pg && distinctRuns.length > 0)
+        await sql`select id from runs where id in (${sql.join(distinctRuns)}) order by id for update`.execute(
+          trx,
+        );
+      const events: EventRow[] = [];
+      const ok = await this.recordOutcomes(trx, items, runIds, now, retry, events);
+      await this.advanceMany(trx, distinctRuns, now, events);
+      await insertEvents(trx, events);
       await this.notify(trx);
+      return ok;
+    });
+    if (results.some(Boolean)) this.onReady();
+    return results;
+  }
+
+  /** The step row an outcome leads to; attempts are needed only for failures (retry or not). */
+  private static outcomeRow(outcome: StepOutcome, attempt: number, now: number, retry: RetryPolicy) {
+    switch (outcome.kind) {
+      case "succeeded":
+        return {
+          type: "step.succeeded",
+          state: "succeeded",
+          message: outcome.message ?? null,
+          output: outcome.output ? JSON.stringify(outcome.output) : null,
+          wakeAt: null,
+          readyAt: null,
+          dueAt: null,
+          finishedAt: now,
+        };
+      case "waiting": {
+        const until = outcome.until ? outcome.until.getTime() : null;
+        return {
+          type: "step.waiting",
+          state: "waiting",
+          message: outcome.message,
+          output: null,
+          wakeAt: until,
+          readyAt: null,
+          dueAt: until,
+          finishedAt: null,
+        };
+      }
+      case "failed": {
+        if (outcome.retryable === true && attempt < retry.maxAttempts) {
+          const readyAt = now + retry.backoffMs(attempt);
+          return {
+            type: "step.retrying",
+            state: "ready",
+            message: `attempt ${attempt} failed, retrying: ${outcome.message}`,
+            output: null,
+            wakeAt: null,
+            readyAt,
+            dueAt: readyAt,
+            finishedAt: null,
+          };
+        }
+        return {
+          type: "step.failed",
+          state: "failed",
+          message: outcome.message,
+          output: null,
+          wakeAt: null,
+          readyAt: null,
+          dueAt: null,
+          finishedAt: now,
+        };
+      }
+      default: {
+        const never: never = outcome;
+        throw new Error(`unhandled outcome ${JSON.stringify(never)}`);
+      }
+    }
+  }
+
+  /**
+   * Writes every outcome in one fenced UPDATE … FROM (VALUES …) (SQLite 3.33+ and PostgreSQL): a row
+   * is written only while its lease generation is current and the step still running.
+   */
+  private async recordOutcomes(
+    trx: Trx,
+    items: readonly { fence: Fence; outcome: StepOutcome }[],
+    runIds: readonly string[],
+    now: number,
+    retry: RetryPolicy,
+    events: EventRow[],
+  ): Promise<boolean[]> {
+    const failedIds = items.filter((i) => i.outcome.kind === "failed").map((i) => i.fence.stepId);
+    const attempts = new Map<string, number>();
+    if (failedIds.length > 0) {
+      for (const r of await trx
+        .selectFrom("steps")
+        .select(["id", "attempt"])
+        .where("id", "in", failedIds)
+        .execute())
+        attempts.set(r.id, Number(r.attempt));
+    }
+    const rows = items.map(({ fence, outcome }) => ({
+      fence,
+      row: RunRepository.outcomeRow(outcome, attempts.get(fence.stepId) ?? 0, now, retry),
+      outcome,
+    }));
+    const big = (v: number | null) => sql`cast(${v} as bigint)`;
+    const text = (v: string | null) => sql`cast(${v} as text)`;
+    const values = rows.map(
+      ({ fence, row }) =>
+        sql`(${text(fence.stepId)}, ${big(fence.generation)}, ${text(row.state)}, ${text(row.message)}, ${text(row.output)}, ${big(row.wakeAt)}, ${big(row.readyAt)}, ${big(row.dueAt)}, ${big(row.finishedAt)})`,
+    );
+    const updated = await sql<{ id: string; key: string; attempt: number }>`
+      with v(v_id, v_gen, v_state, v_message, v_output, v_wake_at, v_ready_at, v_due_at, v_finished_at) as (values ${sql.join(values)})
+      update steps set
+        state = v.v_state,
+        message = v.v_message,
+        output = coalesce(v.v_output, steps.output),
+        wake_at = v.v_wake_at,
+        ready_at = coalesce(v.v_ready_at, steps.ready_at),
+        due_at = v.v_due_at,
+        finished_at = coalesce(v.v_finished_at, steps.finished_at),
+        lease_owner = null,
+        lease_expires_at = null
+      from v
+      where steps.id = v.v_id and steps.lease_generation = v.v_gen and steps.state = 'running'
+      returning id, key, attempt`.execute(trx);
+    const byId = new Map(updated.rows.map((r) => [r.id, r]));
+    return rows.map(({ fence, row, outcome }, i) => {
+      const r = byId.get(fence.stepId);
+      if (r === undefined) return false;
+      events.push(
+        eventRow(runIds[i] ?? "", now, row.type, r.key, {
+          attempt: Number(r.attempt),
+          message: row.message,
+          ...(outcome.kind === "waiting" && outcome.until ? { until: outcome.until.toISOString() } : {}),
+        }),
+      );
       return true;
     });
-    if (ok) this.onReady();
-    return ok;
   }
 
   private async lockRun(trx: Trx, runId: string): Promise<void> {
@@ -416,34 +535,53 @@ export class RunRepository implements RunStorePort {
   }
 
   /** Makes newly unblocked steps ready and re-derives the run's phase; releases locks at the end. */
-  private async advance(trx: Trx, runId: string, now: number): Promise<void> {
-    const run = await trx.selectFrom("runs").selectAll().where("id", "=", runId).executeTakeFirstOrThrow();
-    const rows = await trx.selectFrom("steps").selectAll().where("run_id", "=", runId).execute();
-    const views = rows.map(toView);
-    const phase = run.phase as RunPhase;
-    const direction = phase === "RollingBack" ? "rollback" : "forward";
-    const ready = newlyReady(views.filter((v) => v.direction === direction));
-    if (ready.length > 0 && phase !== "Failed") {
-      await trx
-        .updateTable("steps")
-        .set({ state: "ready", ready_at: now })
-        .where("run_id", "=", runId)
-        .where("key", "in", ready)
-        .where("state", "=", "pending")
-        .execute();
-      for (const key of ready) await this.event(trx, runId, now, "step.ready", key);
-      for (const v of views) if (ready.includes(v.key)) (v as { state: StepState }).state = "ready";
-    }
-    const status = deriveRunStatus(
-      phase,
-      rows.map((r, i) => ({
-        key: r.key,
-        state: views[i]?.state ?? (r.state as StepState),
-        direction: r.direction as "forward" | "rollback",
-        message: r.message,
-      })),
-    );
-    if (status.phase !== phase || status.message !== run.message) {
+  private async advance(trx: Trx, runId: string, now: number, events: EventRow[]): Promise<void> {
+    await this.advanceMany(trx, [runId], now, events);
+  }
+
+  /**
+   * Advances several runs with one read of their steps and one write of newly ready steps. The run
+   * row is written only when its phase changes; the live progress message is derived on read.
+   */
+  private async advanceMany(
+    trx: Trx,
+    runIds: readonly string[],
+    now: number,
+    events: EventRow[],
+  ): Promise<void> {
+    if (runIds.length === 0) return;
+    const rows = await trx
+      .selectFrom("steps")
+      .innerJoin("runs", "runs.id", "steps.run_id")
+      .selectAll("steps")
+      .select(["runs.phase as run_phase"])
+      .where("steps.run_id", "in", [...runIds])
+      .execute();
+    const byRun = new Map<string, typeof rows>();
+    for (const r of rows) byRun.set(r.run_id, [...(byRun.get(r.run_id) ?? []), r]);
+    const readyIds: string[] = [];
+    for (const [runId, runRows] of byRun) {
+      const phase = (runRows[0]?.run_phase ?? "Running") as RunPhase;
+      const views = runRows.map(toView);
+      const direction = phase === "RollingBack" ? "rollback" : "forward";
+      const ready = new Set(
+        phase === "Failed" ? [] : newlyReady(views.filter((v) => v.direction === direction)),
+      );
+      for (const r of runRows) {
+        if (!ready.has(r.key)) continue;
+        readyIds.push(r.id);
+        events.push(eventRow(runId, now, "step.ready", r.key));
+      }
+      const status = deriveRunStatus(
+        phase,
+        views.map((v, i) => ({
+          key: v.key,
+          state: ready.has(v.key) ? "ready" : v.state,
+          direction: v.direction,
+          message: runRows[i]?.message ?? null,
+        })),
+      );
+      if (status.phase === phase) continue;
       const terminal = isTerminalPhase(status.phase);
       await trx
         .updateTable("runs")
@@ -456,26 +594,29 @@ export class RunRepository implements RunStorePort {
         })
         .where("id", "=", runId)
         .execute();
-      if (status.phase !== phase)
-        await this.event(trx, runId, now, "run.phase", null, {
-          from: phase,
-          to: status.phase,
-          message: status.message,
-        });
+      events.push(
+        eventRow(runId, now, "run.phase", null, { from: phase, to: status.phase, message: status.message }),
+      );
       if (terminal) await trx.deleteFrom("run_locks").where("run_id", "=", runId).execute();
     }
+    if (readyIds.length > 0)
+      await trx
+        .updateTable("steps")
+        .set({ state: "ready", ready_at: now, due_at: now })
+        .where("id", "in", readyIds)
+        .where("state", "=", "pending")
+        .execute();
   }
 
   async nextDueAt(now: number): Promise<number | null> {
-    const row = await sql<{ due: number | null }>`
-      select min(coalesce(case when s.state = 'waiting' then s.wake_at end,
-                          case when s.state = 'running' then s.lease_expires_at end,
-                          case when s.state = 'ready' then s.ready_at end)) as due
-      from steps s join runs r on r.id = s.run_id
-      where (r.phase in ('Running', 'RollingBack') or (r.phase = 'Failed' and s.state <> 'waiting'))
-        and s.state in ('waiting', 'running', 'ready')`.execute(this.database.db);
-    const due = row.rows[0]?.due;
-    return due === null || due === undefined ? null : Math.max(Number(due), now);
+    // Past-due steps are the claim's business; this finds the next timer or lease expiry (index range scan).
+    const row = await this.database.db
+      .selectFrom("steps")
+      .select((eb) => eb.fn.min("due_at").as("due"))
+      .where("due_at", ">", now)
+      .executeTakeFirst();
+    const due = row?.due;
+    return due === null || due === undefined ? null : Number(due);
   }
 
   /** Records a signal from a person and applies it: pause, resume, abort (rollback), retry, skip, approve, judge, promote. */
@@ -562,6 +703,7 @@ export class RunRepository implements RunStorePort {
             .set({
               state: "ready",
               ready_at: now,
+              due_at: now,
               message: `retry requested by ${input.by}`,
               finished_at: null,
             })
@@ -580,6 +722,7 @@ export class RunRepository implements RunStorePort {
               state: "skipped",
               message: `skipped by ${input.by}: ${input.reason}`,
               finished_at: now,
+              due_at: null,
               lease_owner: null,
               lease_generation: sql`lease_generation + 1` as never,
             })
@@ -593,14 +736,20 @@ export class RunRepository implements RunStorePort {
         case "promote":
           // The step's handler reads the signal when it next reconciles: wake it now.
           if (step?.state === "waiting")
-            await trx.updateTable("steps").set({ wake_at: now }).where("id", "=", step.id).execute();
+            await trx
+              .updateTable("steps")
+              .set({ wake_at: now, due_at: now })
+              .where("id", "=", step.id)
+              .execute();
           break;
         default: {
           const never: never = input.kind;
           throw new Error(`unhandled signal ${String(never)}`);
         }
       }
-      await this.advance(trx, runId, now);
+      const events: EventRow[] = [];
+      await this.advance(trx, runId, now, events);
+      await insertEvents(trx, events);
       await this.notify(trx);
       return this.getRunIn(trx, runId);
     });
@@ -630,6 +779,7 @@ export class RunRepository implements RunStorePort {
         state: "canceled",
         message: "canceled by abort",
         finished_at: now,
+        due_at: null,
         lease_owner: null,
         lease_generation: sql`lease_generation + 1` as never,
       })
@@ -662,7 +812,19 @@ export class RunRepository implements RunStorePort {
       .orderBy("wave")
       .orderBy("key")
       .execute();
-    return { run: toRun(r), steps: steps.map(toStepRecord) };
+    const run = toRun(r);
+    // The stored message is written on phase changes; the live one follows from the steps.
+    const live = deriveRunStatus(
+      run.phase,
+      steps.map((s) => ({
+        key: s.key,
+        state: s.state as StepState,
+        direction: s.direction as "forward" | "rollback",
+        message: s.message,
+      })),
+    );
+    const message = live.phase === run.phase ? live.message : run.message;
+    return { run: { ...run, message }, steps: steps.map(toStepRecord) };
   }
 
   async listRuns(options: { limit?: number; phase?: RunPhase } = {}): Promise<RunRecord[]> {

@@ -73,6 +73,8 @@ export interface StepTable {
   claimed_at: number | null;
   /** How the last claim happened: fresh (ready), wake (timer or signal) or takeover (lease expired). */
   claim_kind: string | null;
+  /** When a worker must next look at the step: ready_at, a timer, or the lease expiry; null when none. */
+  due_at: number | null;
   message: string | null;
   started_at: number | null;
   finished_at: number | null;

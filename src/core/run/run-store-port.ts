@@ -36,6 +36,12 @@ export interface RunStorePort {
   heartbeat(fence: Fence, leaseMs: number, now: number): Promise<boolean>;
   checkpoint(fence: Fence, output: Record<string, unknown>, now: number): Promise<boolean>;
   complete(fence: Fence, outcome: StepOutcome, now: number, retry: RetryPolicy): Promise<boolean>;
+  /** Several outcomes in one transaction (group commit); one boolean per item. */
+  completeMany(
+    items: readonly { fence: Fence; outcome: StepOutcome }[],
+    now: number,
+    retry: RetryPolicy,
+  ): Promise<boolean[]>;
   /** Earliest time a waiting step or an expiring lease needs a worker (for the poll timer). */
   nextDueAt(now: number): Promise<number | null>;
 }

@@ -10,6 +10,8 @@ export type StepOutcome =
 export interface Fence {
   readonly stepId: string;
   readonly generation: number;
+  /** The run the step belongs to (lets the store lock the run without a lookup). */
+  readonly runId?: string;
 }
 
 /** Everything a handler may use while it reconciles one step. */

@@ -41,12 +41,14 @@ export const runs = (dialect: DialectName): Migration => ({
       .addColumn("ready_at", "bigint")
       .addColumn("claimed_at", "bigint")
       .addColumn("claim_kind", "text")
+      .addColumn("due_at", "bigint")
       .addColumn("message", "text")
       .addColumn("started_at", "bigint")
       .addColumn("finished_at", "bigint")
       .addUniqueConstraint("steps_run_key", ["run_id", "key"])
       .execute();
-    await db.schema.createIndex("steps_dispatch").on("steps").columns(["state", "ready_at"]).execute();
+    // Every dispatchable step (ready, timed wait, running under lease) has due_at: one index finds work.
+    await db.schema.createIndex("steps_due").on("steps").column("due_at").execute();
     await db.schema.createIndex("steps_run").on("steps").columns(["run_id"]).execute();
     await db.schema
       .createTable("run_signals")
