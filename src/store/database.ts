@@ -70,11 +70,34 @@ export async function openDatabase(config: StoreConfig): Promise<Database> {
     sqlite.pragma("busy_timeout = 5000");
     sqlite.pragma("foreign_keys = ON");
     sqlite.pragma("synchronous = NORMAL");
-    const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
     database = { db, dialect: "sqlite", location: file, close: () => db.destroy() };
   }
   await migrateToLatest(database);
   return database;
+}
+
+/**
+ * better-sqlite3 prepares a statement on every call through Kysely; the engine runs the same few
+ * statements thousands of times, so keep prepared statements by SQL text (bounded, oldest evicted).
+ */
+function withStatementCache(sqlite: SQLite.Database, limit = 500) {
+  const cache = new Map<string, SQLite.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(text: string) {
+      let statement = cache.get(text);
+      if (statement === undefined) {
+        statement = sqlite.prepare(text);
+        if (cache.size >= limit) {
+          const oldest = cache.keys().next().value;
+          if (oldest !== undefined) cache.delete(oldest);
+        }
+        cache.set(text, statement);
+      }
+      return statement;
+    },
+  };
 }
 
 async function migrateToLatest(database: Database, schema?: string): Promise<void> {
