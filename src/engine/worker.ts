@@ -216,8 +216,12 @@ export class Worker {
             this.retry,
           )
           .then(
-            (oks) => batch.forEach((b, i) => b.done(oks[i] ?? false)),
-            (error: unknown) => batch.forEach((b) => b.fail(error)),
+            (oks) => {
+              for (const [i, b] of batch.entries()) b.done(oks[i] ?? false);
+            },
+            (error: unknown) => {
+              for (const b of batch) b.fail(error);
+            },
           );
       });
     });
