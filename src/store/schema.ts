@@ -104,6 +104,27 @@ export interface RunLockTable {
   run_id: string;
 }
 
+/** The hash-chained audit log; `data` is the canonical JSON text that was hashed. */
+export interface AuditLogTable {
+  seq: number;
+  at: string;
+  actor: string;
+  action: string;
+  subject: string;
+  data: string;
+  prev_hash: string;
+  hash: string;
+}
+
+/** Heads of the audit log recorded by `upshift audit anchor`, and where each was also written. */
+export interface AuditAnchorTable {
+  id: Generated<number>;
+  seq: number;
+  hash: string;
+  at: string;
+  destination: string | null;
+}
+
 export interface Schema {
   runs: RunTable;
   steps: StepTable;
@@ -113,4 +134,6 @@ export interface Schema {
   documents: DocumentTable;
   document_history: DocumentHistoryTable;
   api_tokens: TokenTable;
+  audit_log: AuditLogTable;
+  audit_anchors: AuditAnchorTable;
 }
