@@ -50,6 +50,9 @@ describe.each(STORE_TARGETS)("audit log on $name", (target) => {
     for (const seed of [1, 2, 3]) await audit.append(entries(100, seed));
     return audit.head();
   }
+  /** Small batches, so a finding and the evidence after it span several reads. */
+  const verify = (options: Parameters<AuditRepository["verify"]>[0] = {}) =>
+    audit.verify({ batchSize: 64, ...options });
   async function row(seq: number) {
     return db().selectFrom("audit_log").selectAll().where("seq", "=", seq).executeTakeFirstOrThrow();
   }
@@ -65,6 +68,23 @@ describe.each(STORE_TARGETS)("audit log on $name", (target) => {
     expect(typeof stored.seq).toBe("number");
     expect(stored.data).toBe(first[6]?.dataJson);
     expect(stored.data).toMatch(/^\{"a":\[1e\+21,0\.002,0\],"nested":\{"a":null,"b":true\},"note":/);
+  });
+
+  it("writes a large append in several statements and reads it back in several batches", async () => {
+    const written = await audit.append(entries(1234, 9));
+    expect(written.map((r) => r.seq)).toEqual(Array.from({ length: 1234 }, (_, i) => i + 1));
+    const sizes: number[] = [];
+    let expected = 101;
+    await audit.scan(
+      (batch) => {
+        sizes.push(batch.length);
+        for (const r of batch) expect(r.seq).toBe(expected++);
+      },
+      { after: 100, upTo: 1100 },
+      300,
+    );
+    expect(sizes).toEqual([300, 300, 300, 100]);
+    expect(await audit.verify({ batchSize: 100 })).toMatchObject({ kind: "intact", verified: 1234 });
   });
 
   it("keeps one chain when writers append at the same time", async () => {
@@ -93,18 +113,18 @@ describe.each(STORE_TARGETS)("audit log on $name", (target) => {
   it("names an entry whose data was edited, even by whitespace alone", async () => {
     await fill();
     await tamper(`update audit_log set data = '{"approved":false}' where seq = 137`);
-    const verdict = await audit.verify();
+    const verdict = await verify();
     expect(verdict).toMatchObject({ kind: "tampered", verified: 136, finding: { kind: "edited", seq: 137 } });
     if (verdict.kind === "tampered") expect(verdict.finding.message).toContain("entry 137 was edited");
     // The same value with one more space: it parses equal, but the stored text was not what was sealed.
     await tamper(`update audit_log set data = ' ' || data where seq = 12`);
-    expect(await audit.verify()).toMatchObject({ finding: { kind: "edited", seq: 12 } });
+    expect(await verify()).toMatchObject({ finding: { kind: "edited", seq: 12 } });
   });
 
   it("names a deleted entry", async () => {
     await fill();
     await tamper("delete from audit_log where seq = 200");
-    expect(await audit.verify()).toMatchObject({
+    expect(await verify()).toMatchObject({
       kind: "tampered",
       verified: 199,
       finding: { kind: "deleted", fromSeq: 200, toSeq: 200, message: expect.stringContaining("entry 200") },
@@ -129,7 +149,7 @@ describe.each(STORE_TARGETS)("audit log on $name", (target) => {
       `insert into audit_log (seq, at, actor, action, subject, data, prev_hash, hash) values
         (151, '${forged.at}', 'alice', 'change.approve', 'CHG-7', '${forged.dataJson}', '${before.hash}', '${hash}')`,
     );
-    expect(await audit.verify()).toMatchObject({
+    expect(await verify()).toMatchObject({
       kind: "tampered",
       finding: { kind: "inserted", seq: 151, message: expect.stringContaining("entry 151") },
     });
@@ -142,7 +162,7 @@ describe.each(STORE_TARGETS)("audit log on $name", (target) => {
       "update audit_log set seq = 40 where seq = 90",
       "update audit_log set seq = 90 where seq = -1",
     );
-    expect(await audit.verify()).toMatchObject({
+    expect(await verify()).toMatchObject({
       kind: "tampered",
       verified: 39,
       finding: { kind: "reordered", seq: 40 },
@@ -160,8 +180,8 @@ describe.each(STORE_TARGETS)("audit log on $name", (target) => {
       expect(await audit.latestAnchor()).toEqual(anchor);
       await tamper("delete from audit_log where seq > 250");
       // Without the anchor the shortened chain is consistent: that is what anchors are for.
-      expect(await audit.verify()).toMatchObject({ kind: "intact", verified: 250 });
-      expect(await audit.verify({ anchor: await readAnchorFile(file) })).toMatchObject({
+      expect(await verify()).toMatchObject({ kind: "intact", verified: 250 });
+      expect(await verify({ anchor: await readAnchorFile(file) })).toMatchObject({
         kind: "tampered",
         verified: 250,
         finding: { kind: "truncated", lastSeq: 250, anchorSeq: 300 },
@@ -185,8 +205,8 @@ describe.each(STORE_TARGETS)("audit log on $name", (target) => {
       prevHash = hash;
     }
     await tamper(...statements);
-    expect(await audit.verify()).toMatchObject({ kind: "intact", verified: 300 });
-    expect(await audit.verify({ anchor: head })).toMatchObject({
+    expect(await verify()).toMatchObject({ kind: "intact", verified: 300 });
+    expect(await verify({ anchor: head })).toMatchObject({
       kind: "tampered",
       finding: { kind: "rewritten", seq: 300 },
     });
@@ -196,7 +216,7 @@ describe.each(STORE_TARGETS)("audit log on $name", (target) => {
     await fill();
     const mid = await audit.head();
     await audit.append(entries(20, 4));
-    expect(await audit.verify({ from: mid })).toMatchObject({ kind: "intact", verified: 20 });
+    expect(await verify({ from: mid })).toMatchObject({ kind: "intact", verified: 20 });
     const segment = await audit.segment(101, 200);
     expect(segment.records.map((r) => r.seq)).toEqual(Array.from({ length: 100 }, (_, i) => 101 + i));
     expect(segment.start).toEqual({ seq: 100, hash: (await row(100)).hash });

@@ -61,27 +61,59 @@ export class AuditRepository {
     return readHead(this.database.db);
   }
 
-  /** Records with `seq > after` (and `seq <= upTo`) in order, `size` at a time; the next read overlaps the caller's work. */
-  async *batches(after = 0, upTo = Number.MAX_SAFE_INTEGER, size = VERIFY_BATCH) {
-    let next = readRecords(this.database.db, after, upTo, size);
-    for (;;) {
-      const batch = await next;
-      const last = batch.at(-1);
-      if (last === undefined) return;
-      if (batch.length === size) next = readRecords(this.database.db, last.seq, upTo, size);
-      yield batch;
-      if (batch.length < size) return;
+  /**
+   * Visits the records numbered after `after` (up to `upTo`) in order, `size` at a time, reading the
+   * next batch while the caller works on the current one. PostgreSQL reads through one cursor: one
+   * snapshot and one plan (keyset queries on a freshly filled table without statistics were planned
+   * as a sort of the whole remainder for every batch). SQLite reads rowid ranges.
+   */
+  async scan(
+    visit: (batch: readonly StoredAuditRecord[]) => void,
+    range: { readonly after?: number; readonly upTo?: number } = {},
+    size = VERIFY_BATCH,
+  ): Promise<void> {
+    const after = range.after ?? 0;
+    const upTo = range.upTo === undefined ? sql`` : sql`and seq <= ${range.upTo}`;
+    const query = sql<StoredAuditRecord>`select seq, at, actor, action, subject,
+        data as "dataJson", prev_hash as "prevHash", hash from audit_log`;
+    if (this.database.dialect === "postgres") {
+      await this.database.db.transaction().execute(async (trx) => {
+        await sql`declare audit_scan no scroll cursor for ${query} where seq > ${after} ${upTo} order by seq`.execute(
+          trx,
+        );
+        const fetch = () =>
+          sql<StoredAuditRecord>`fetch forward ${sql.lit(size)} from audit_scan`.execute(trx);
+        await visitBatches(visit, size, fetch);
+      });
+      return;
     }
+    let last = after;
+    await visitBatches(visit, size, async () => {
+      const result =
+        await sql<StoredAuditRecord>`${query} where seq > ${last} ${upTo} order by seq limit ${size}`.execute(
+          this.database.db,
+        );
+      last = result.rows.at(-1)?.seq ?? last;
+      return result;
+    });
   }
 
   /**
    * Streams the whole log (or the part after `from`, a point already trusted) through the core's
    * incremental verification; with `anchor`, a truncated or recomputed tail is found too.
    */
-  async verify(options: { from?: ChainPoint; anchor?: ChainPoint } = {}): Promise<ChainVerdict> {
-    const { from, anchor } = options;
+  async verify(
+    options: { from?: ChainPoint; anchor?: ChainPoint; batchSize?: number } = {},
+  ): Promise<ChainVerdict> {
+    const { from, anchor, batchSize = VERIFY_BATCH } = options;
     let v = startChainVerification({ ...(from ? { start: from } : {}), ...(anchor ? { anchor } : {}) });
-    for await (const batch of this.batches(from?.seq ?? 0)) v = continueChainVerification(v, batch);
+    await this.scan(
+      (batch) => {
+        v = continueChainVerification(v, batch);
+      },
+      { after: from?.seq ?? 0 },
+      batchSize,
+    );
     return finishChainVerification(v);
   }
 
@@ -120,7 +152,7 @@ export class AuditRepository {
       .executeTakeFirst();
     const start = fromSeq === 1 ? GENESIS : (before ?? { seq: fromSeq - 1, hash: "" });
     const records: StoredAuditRecord[] = [];
-    for await (const batch of this.batches(fromSeq - 1, toSeq)) records.push(...batch);
+    await this.scan((batch) => records.push(...batch), { after: fromSeq - 1, upTo: toSeq });
     return { start, records };
   }
 
@@ -157,18 +189,25 @@ async function readHead(db: Kysely<Schema>): Promise<ChainPoint> {
   return row === undefined ? GENESIS : { seq: Number(row.seq), hash: row.hash };
 }
 
-async function readRecords(
-  db: Kysely<Schema>,
-  after: number,
-  upTo: number,
+/** Runs `fetch` until a short batch, fetching the next batch before visiting the current one. */
+async function visitBatches(
+  visit: (batch: readonly StoredAuditRecord[]) => void,
   size: number,
-): Promise<StoredAuditRecord[]> {
-  // Aliased straight into the core's record shape: no per-row mapping on a million-row read.
-  const { rows } = await sql<StoredAuditRecord>`select seq, at, actor, action, subject,
-      data as "dataJson", prev_hash as "prevHash", hash
-    from audit_log where seq > ${after} and seq <= ${upTo} order by seq limit ${size}`.execute(db);
-  for (const row of rows) if (typeof row.seq !== "number") (row as { seq: number }).seq = Number(row.seq);
-  return rows;
+  fetch: () => Promise<{ rows: StoredAuditRecord[] }>,
+): Promise<void> {
+  let next: Promise<{ rows: StoredAuditRecord[] }> | undefined = fetch();
+  while (next !== undefined) {
+    const { rows }: { rows: StoredAuditRecord[] } = await next;
+    // bigint arrives as a number through the driver's INT8 parser; a string here would hash differently.
+    for (const row of rows) if (typeof row.seq !== "number") (row as { seq: number }).seq = Number(row.seq);
+    next = rows.length === size ? fetch() : undefined;
+    try {
+      if (rows.length > 0) visit(rows);
+    } catch (error) {
+      await next?.catch(() => undefined);
+      throw error;
+    }
+  }
 }
 
 /**

@@ -1,0 +1,156 @@
+/**
+ * Audit log benchmark (issue 7): append 1,000,000 entries in batches of 5,000 and verify the chain,
+ * on SQLite (temporary directory) and PostgreSQL (UPSHIFT_TEST_DATABASE_URL or the local server, in
+ * a schema of its own, dropped afterwards). The baseline inserts the same rows without the chain —
+ * data as JSON.stringify, placeholder hashes of the same length, numbers counted locally, no head
+ * read and no lock — through the same multi-row insert path and the same batches, into a table of
+ * the same shape. Batches alternate between the two so machine load affects both alike.
+ * Targets: append >= 20,000 entries/s on SQLite, >= 0.6 of the baseline; verify 1,000,000 in < 3 s.
+ * Run: `npx tsx bench/audit.bench.ts` (BENCH_AUDIT_ENTRIES=100000 for a quick look).
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { sql } from "kysely";
+import pg from "pg";
+import { AuditRepository, type NewAuditEntry, writeRecords } from "../src/store/audit-repository.js";
+import { type Database, openDatabase } from "../src/store/database.js";
+import { verdict } from "./measure.js";
+
+const TOTAL = Number(process.env.BENCH_AUDIT_ENTRIES ?? 1_000_000);
+const BATCH = 5_000;
+const PLACEHOLDER_HASH = "f".repeat(64);
+const ACTIONS = ["change.approve", "run.signal", "notification.sent", "change.transition"];
+
+/** A batch of entries shaped like the control plane's: a change, a transition, a comment. */
+function batchOf(first: number): NewAuditEntry[] {
+  return Array.from({ length: BATCH }, (_, k) => {
+    const i = first + k;
+    return {
+      at: new Date(1_800_000_000_000 + i * 250).toISOString(),
+      actor: i % 7 === 0 ? "system" : `user-${i % 13}`,
+      action: ACTIONS[i % 4] as string,
+      subject: `CHG-${i % 997}`,
+      data: {
+        change: `CHG-${i % 997}`,
+        from: "Authorize",
+        to: "Scheduled",
+        comment: `reviewed ${i}`,
+        level: i % 3,
+      },
+    };
+  });
+}
+
+async function createBaselineTable(database: Database): Promise<void> {
+  const seq = database.dialect === "sqlite" ? "integer" : "bigint";
+  await sql`create table audit_plain (seq ${sql.raw(seq)} primary key, at text not null, actor text not null,
+    action text not null, subject text not null, data text not null, prev_hash text not null, hash text not null)`.execute(
+    database.db,
+  );
+}
+
+interface Figures {
+  readonly appendMs: number;
+  readonly baselineMs: number;
+  readonly verifyMs: number;
+  readonly verified: number;
+}
+
+async function runOn(database: Database): Promise<Figures> {
+  const audit = new AuditRepository(database);
+  await createBaselineTable(database);
+  let appendMs = 0;
+  let baselineMs = 0;
+  for (let first = 0; first < TOTAL; first += BATCH) {
+    const entries = batchOf(first);
+    let t = performance.now();
+    await database.db.transaction().execute((trx) =>
+      writeRecords(trx, database.dialect, "audit_plain", entries.length, (from, to) =>
+        entries.slice(from, to).map((e, k) => ({
+          seq: first + from + k + 1,
+          at: e.at,
+          actor: e.actor,
+          action: e.action,
+          subject: e.subject,
+          dataJson: JSON.stringify(e.data),
+          prevHash: PLACEHOLDER_HASH,
+          hash: PLACEHOLDER_HASH,
+        })),
+      ),
+    );
+    baselineMs += performance.now() - t;
+    t = performance.now();
+    await audit.append(entries);
+    appendMs += performance.now() - t;
+  }
+  const t = performance.now();
+  const result = await audit.verify();
+  const verifyMs = performance.now() - t;
+  if (result.kind !== "intact")
+    throw new Error(`the benchmark chain does not verify: ${result.finding.message}`);
+  return { appendMs, baselineMs, verifyMs, verified: result.verified };
+}
+
+function report(name: string, f: Figures): boolean {
+  const rate = (ms: number) => Math.round((TOTAL / ms) * 1000);
+  const ratio = f.baselineMs / f.appendMs;
+  const scale = TOTAL / 1_000_000;
+  const appendOk = (name !== "sqlite" || rate(f.appendMs) >= 20_000) && ratio >= 0.6;
+  const verifyOk = f.verifyMs / scale < 3_000;
+  console.log(`\n${name}: ${TOTAL.toLocaleString("en")} entries in batches of ${BATCH.toLocaleString("en")}`);
+  console.log(
+    `  append (chained)      ${rate(f.appendMs).toLocaleString("en").padStart(9)} entries/s  (${(f.appendMs / 1000).toFixed(1)} s)`,
+  );
+  console.log(
+    `  baseline (no hashing) ${rate(f.baselineMs).toLocaleString("en").padStart(9)} entries/s  (${(f.baselineMs / 1000).toFixed(1)} s)`,
+  );
+  console.log(
+    `  ratio append/baseline ${ratio.toFixed(2).padStart(9)}  ${verdict(appendOk)} (>= 0.6${name === "sqlite" ? ", >= 20,000/s" : ""})`,
+  );
+  console.log(
+    `  verify                ${(f.verifyMs / 1000).toFixed(2).padStart(9)} s for ${f.verified.toLocaleString("en")} entries (${rate(f.verifyMs).toLocaleString("en")}/s)  ${verdict(verifyOk)} (< 3 s per million)`,
+  );
+  return appendOk && verifyOk;
+}
+
+async function sqlite(): Promise<boolean> {
+  const dataDir = mkdtempSync(join(tmpdir(), "upshift-audit-bench-"));
+  const database = await openDatabase({ dataDir });
+  try {
+    return report("sqlite", await runOn(database));
+  } finally {
+    await database.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function postgres(): Promise<boolean> {
+  const url = process.env.UPSHIFT_TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+  const pgSchema = `audit_bench_${process.pid}`;
+  let database: Database;
+  try {
+    database = await openDatabase({ databaseUrl: url, pgSchema });
+  } catch (error) {
+    console.log(`\npostgres: skipped, cannot open ${url}: ${error instanceof Error ? error.message : error}`);
+    return false;
+  }
+  try {
+    return report("postgres", await runOn(database));
+  } finally {
+    await database.close();
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    await client.query(`drop schema if exists "${pgSchema}" cascade`);
+    await client.end();
+  }
+}
+
+console.log(
+  `audit log benchmark; load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" ")}`,
+);
+const ok = [await sqlite(), await postgres()].every(Boolean);
+console.log(`\noverall: ${verdict(ok)}`);
