@@ -87,6 +87,14 @@ describe.each(STORE_TARGETS)("audit log on $name", (target) => {
     expect(await audit.verify({ batchSize: 100 })).toMatchObject({ kind: "intact", verified: 1234 });
   });
 
+  it("appends nothing of a batch holding a value JSON cannot say", async () => {
+    await audit.append(entries(5, 1));
+    const bad = [...entries(600, 2)];
+    bad[550] = { ...(bad[550] as NewAuditEntry), data: { ratio: Number.NaN } };
+    await expect(audit.append(bad)).rejects.toThrow(/at \/?ratio.*not a finite number/);
+    expect(await audit.head()).toMatchObject({ seq: 5 });
+  });
+
   it("keeps one chain when writers append at the same time", async () => {
     // PostgreSQL: a second pool, as a second replica has. SQLite: one process, one connection; a
     // second connection in the same thread would block on the busy timeout holding the event loop.
