@@ -3,6 +3,7 @@ import { Command, CommanderError } from "commander";
 import { DomainError } from "../core/errors/domain-error.js";
 import { UPSHIFT_VERSION } from "../server/version.js";
 import { registerApply } from "./commands/apply.js";
+import { registerAudit } from "./commands/audit.js";
 import { registerGet } from "./commands/get.js";
 import { registerInit } from "./commands/init.js";
 import { registerPlan } from "./commands/plan.js";
@@ -30,6 +31,7 @@ function buildProgram(): Command {
     registerRun,
     registerServer,
     registerToken,
+    registerAudit,
   ])
     register(program);
   for (const sub of program.commands) {

@@ -117,6 +117,27 @@ export interface PlanTable {
   created_by: string | null;
 }
 
+/** The hash-chained audit log; `data` is the canonical JSON text that was hashed. */
+export interface AuditLogTable {
+  seq: number;
+  at: string;
+  actor: string;
+  action: string;
+  subject: string;
+  data: string;
+  prev_hash: string;
+  hash: string;
+}
+
+/** Heads of the audit log recorded by `upshift audit anchor`, and where each was also written. */
+export interface AuditAnchorTable {
+  id: Generated<number>;
+  seq: number;
+  hash: string;
+  at: string;
+  destination: string | null;
+}
+
 export interface Schema {
   plans: PlanTable;
   runs: RunTable;
@@ -127,4 +148,6 @@ export interface Schema {
   documents: DocumentTable;
   document_history: DocumentHistoryTable;
   api_tokens: TokenTable;
+  audit_log: AuditLogTable;
+  audit_anchors: AuditAnchorTable;
 }

@@ -1,4 +1,5 @@
 import type { WakeUpPort } from "../core/run/run-store-port.js";
+import { AuditRepository } from "./audit-repository.js";
 import { type Database, openDatabase, type StoreConfig } from "./database.js";
 import { DocumentRepository } from "./document-repository.js";
 import { PlanRepository } from "./plan-repository.js";
@@ -13,6 +14,7 @@ export interface Store {
   readonly tokens: TokenRepository;
   readonly runs: RunRepository;
   readonly plans: PlanRepository;
+  readonly audit: AuditRepository;
   /** Wake-ups for engine workers when steps become ready. */
   readonly wakeUps: WakeUpPort;
   close(): Promise<void>;
@@ -33,6 +35,7 @@ export async function openStore(config: StoreConfig): Promise<Store> {
     tokens: new TokenRepository(database),
     runs: new RunRepository(database, () => wakeUps.notify()),
     plans: new PlanRepository(database),
+    audit: new AuditRepository(database),
     wakeUps,
     close: async () => {
       await wakeUps.close();
