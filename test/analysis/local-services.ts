@@ -25,7 +25,9 @@ export interface LocalServer {
 }
 
 /** Serves `handler` on a free loopback port. */
-export async function serve(handler: (req: IncomingMessage, res: ServerResponse, body: string) => void): Promise<LocalServer> {
+export async function serve(
+  handler: (req: IncomingMessage, res: ServerResponse, body: string) => void,
+): Promise<LocalServer> {
   const server: Server = createServer((req, res) => {
     let body = "";
     req.on("data", (chunk: Buffer) => {
@@ -55,7 +57,11 @@ export async function freePort(): Promise<number> {
 }
 
 /** Polls `probe` until it returns a value, or throws after `timeoutMs` with the last error. */
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 15_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -65,7 +71,8 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
     } catch (error) {
       last = error;
     }
-    if (Date.now() > deadline) throw new Error(`${what}: not ready within ${timeoutMs} ms${last ? ` (${String(last)})` : ""}`);
+    if (Date.now() > deadline)
+      throw new Error(`${what}: not ready within ${timeoutMs} ms${last ? ` (${String(last)})` : ""}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }

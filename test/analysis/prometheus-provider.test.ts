@@ -12,112 +12,132 @@ import { freePort, type LocalServer, serve, waitFor } from "./local-services.js"
 const PROMETHEUS = "/usr/bin/prometheus";
 
 // A real Prometheus from Debian scrapes a small exporter every 250 ms; the provider queries it.
-describe.skipIf(!existsSync(PROMETHEUS) && !process.env.CI)("prometheus provider against a real Prometheus", () => {
-  let exporter: LocalServer;
-  let prometheus: ChildProcess;
-  let address: string;
-  let dir: string;
-  let output = "";
-  let scrapes = 0;
+describe.skipIf(!existsSync(PROMETHEUS) && !process.env.CI)(
+  "prometheus provider against a real Prometheus",
+  () => {
+    let exporter: LocalServer;
+    let prometheus: ChildProcess;
+    let address: string;
+    let dir: string;
+    let output = "";
+    let scrapes = 0;
 
-  beforeAll(async () => {
-    exporter = await serve((_req, res) => {
-      scrapes++;
-      res.writeHead(200, { "content-type": "text/plain; version=0.0.4" });
-      res.end(
+    beforeAll(async () => {
+      exporter = await serve((_req, res) => {
+        scrapes++;
+        res.writeHead(200, { "content-type": "text/plain; version=0.0.4" });
+        res.end(
+          [
+            "# TYPE demo_latency_p95_ms gauge",
+            'demo_latency_p95_ms{version="1.0.0"} 120',
+            'demo_latency_p95_ms{version="1.1.0"} 181',
+            "# TYPE demo_requests_total counter",
+            `demo_requests_total{version="1.0.0"} ${scrapes * 10}`,
+            "",
+          ].join("\n"),
+        );
+      });
+      dir = mkdtempSync(join(tmpdir(), "upshift-prometheus-"));
+      const port = await freePort();
+      address = `http://127.0.0.1:${port}`;
+      writeFileSync(
+        join(dir, "prometheus.yml"),
         [
-          "# TYPE demo_latency_p95_ms gauge",
-          'demo_latency_p95_ms{version="1.0.0"} 120',
-          'demo_latency_p95_ms{version="1.1.0"} 181',
-          "# TYPE demo_requests_total counter",
-          `demo_requests_total{version="1.0.0"} ${scrapes * 10}`,
+          "global:",
+          "  scrape_interval: 250ms",
+          "scrape_configs:",
+          "  - job_name: demo",
+          "    static_configs:",
+          `      - targets: ["${new URL(exporter.url).host}"]`,
           "",
         ].join("\n"),
       );
+      prometheus = spawn(
+        PROMETHEUS,
+        [
+          `--config.file=${join(dir, "prometheus.yml")}`,
+          `--storage.tsdb.path=${join(dir, "data")}`,
+          `--web.listen-address=127.0.0.1:${port}`,
+          "--log.level=warn",
+        ],
+        { stdio: ["ignore", "pipe", "pipe"] },
+      );
+      prometheus.stderr?.on("data", (d: Buffer) => {
+        output += d.toString();
+      });
+      const up = prometheusProvider({ address, query: 'count_over_time(up{job="demo"}[1m])' });
+      await waitFor(
+        `Prometheus at ${address} scraping the exporter (output: ${output})`,
+        async () => {
+          const v = (await up.measure({ args: {} })) as number[];
+          return (v[0] ?? 0) >= 4 ? true : undefined;
+        },
+        20_000,
+      );
+    }, 30_000);
+
+    afterAll(async () => {
+      if (prometheus && prometheus.exitCode === null) {
+        const exited = new Promise((resolve) => prometheus.once("exit", resolve));
+        prometheus.kill("SIGTERM");
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
+        if (prometheus.exitCode === null) prometheus.kill("SIGKILL");
+      }
+      await exporter?.close();
+      if (dir) rmSync(dir, { recursive: true, force: true });
     });
-    dir = mkdtempSync(join(tmpdir(), "upshift-prometheus-"));
-    const port = await freePort();
-    address = `http://127.0.0.1:${port}`;
-    writeFileSync(
-      join(dir, "prometheus.yml"),
-      [
-        "global:",
-        "  scrape_interval: 250ms",
-        "scrape_configs:",
-        "  - job_name: demo",
-        "    static_configs:",
-        `      - targets: ["${new URL(exporter.url).host}"]`,
-        "",
-      ].join("\n"),
-    );
-    prometheus = spawn(
-      PROMETHEUS,
-      [
-        `--config.file=${join(dir, "prometheus.yml")}`,
-        `--storage.tsdb.path=${join(dir, "data")}`,
-        `--web.listen-address=127.0.0.1:${port}`,
-        "--log.level=warn",
-      ],
-      { stdio: ["ignore", "pipe", "pipe"] },
-    );
-    prometheus.stderr?.on("data", (d: Buffer) => {
-      output += d.toString();
+
+    it("measures an instant query per version with templated labels", async () => {
+      const latency = prometheusProvider({
+        address,
+        query: 'demo_latency_p95_ms{version="{{args.version}}"}',
+      });
+      expect(await latency.measure({ args: { version: "1.0.0" } })).toEqual([120]);
+      expect(await latency.measure({ args: { version: "1.1.0" } })).toEqual([181]);
+      expect(await latency.measure({ args: { version: "9.9.9" } })).toEqual([]);
+      const scalar = prometheusProvider({ address, query: "scalar(sum(demo_latency_p95_ms))" });
+      expect(await scalar.measure({ args: {} })).toBe(301);
     });
-    const up = prometheusProvider({ address, query: 'count_over_time(up{job="demo"}[1m])' });
-    await waitFor(
-      `Prometheus at ${address} scraping the exporter (output: ${output})`,
-      async () => {
-        const v = (await up.measure({ args: {} })) as number[];
-        return (v[0] ?? 0) >= 4 ? true : undefined;
-      },
-      20_000,
-    );
-  }, 30_000);
 
-  afterAll(async () => {
-    if (prometheus && prometheus.exitCode === null) {
-      const exited = new Promise((resolve) => prometheus.once("exit", resolve));
-      prometheus.kill("SIGTERM");
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
-      if (prometheus.exitCode === null) prometheus.kill("SIGKILL");
-    }
-    await exporter?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+    it("judges the canary's p95 by the metric's condition", async () => {
+      const metric = analysisMetricSpec({ name: "p95", successCondition: "result[0] < 150" });
+      const latency = prometheusProvider({
+        address,
+        query: 'demo_latency_p95_ms{version="{{args.version}}"}',
+      });
+      const stable = measuredValue(metric, await latency.measure({ args: { version: "1.0.0" } }), 0, 1);
+      const canary = measuredValue(metric, await latency.measure({ args: { version: "1.1.0" } }), 0, 1);
+      expect(stable.phase).toBe("Successful");
+      expect(canary).toMatchObject({
+        phase: "Failed",
+        message: 'successCondition "result[0] < 150" is false',
+      });
+    });
 
-  it("measures an instant query per version with templated labels", async () => {
-    const latency = prometheusProvider({ address, query: 'demo_latency_p95_ms{version="{{args.version}}"}' });
-    expect(await latency.measure({ args: { version: "1.0.0" } })).toEqual([120]);
-    expect(await latency.measure({ args: { version: "1.1.0" } })).toEqual([181]);
-    expect(await latency.measure({ args: { version: "9.9.9" } })).toEqual([]);
-    const scalar = prometheusProvider({ address, query: "scalar(sum(demo_latency_p95_ms))" });
-    expect(await scalar.measure({ args: {} })).toBe(301);
-  });
+    it("returns a range query's samples for the judge", async () => {
+      const requests = prometheusProvider({
+        address,
+        query: 'demo_requests_total{version="{{args.version}}"}',
+      });
+      const end = Date.now();
+      const samples = await requests.samples(
+        { start: end - 2_000, end, stepMs: 250 },
+        { args: { version: "1.0.0" } },
+      );
+      expect(samples.length).toBeGreaterThanOrEqual(4);
+      const numbers = samples.filter((s): s is number => s !== null);
+      expect(numbers).toEqual([...numbers].sort((a, b) => a - b));
+      expect(numbers.at(-1)!).toBeGreaterThan(numbers[0]!);
+    });
 
-  it("judges the canary's p95 by the metric's condition", async () => {
-    const metric = analysisMetricSpec({ name: "p95", successCondition: "result[0] < 150" });
-    const latency = prometheusProvider({ address, query: 'demo_latency_p95_ms{version="{{args.version}}"}' });
-    const stable = measuredValue(metric, await latency.measure({ args: { version: "1.0.0" } }), 0, 1);
-    const canary = measuredValue(metric, await latency.measure({ args: { version: "1.1.0" } }), 0, 1);
-    expect(stable.phase).toBe("Successful");
-    expect(canary).toMatchObject({ phase: "Failed", message: 'successCondition "result[0] < 150" is false' });
-  });
-
-  it("returns a range query's samples for the judge", async () => {
-    const requests = prometheusProvider({ address, query: 'demo_requests_total{version="{{args.version}}"}' });
-    const end = Date.now();
-    const samples = await requests.samples({ start: end - 2_000, end, stepMs: 250 }, { args: { version: "1.0.0" } });
-    expect(samples.length).toBeGreaterThanOrEqual(4);
-    const numbers = samples.filter((s): s is number => s !== null);
-    expect(numbers).toEqual([...numbers].sort((a, b) => a - b));
-    expect(numbers.at(-1)!).toBeGreaterThan(numbers[0]!);
-  });
-
-  it("turns a PromQL error into a provider error naming the query", async () => {
-    const broken = prometheusProvider({ address, query: "sum(demo_latency_p95_ms" });
-    await expect(broken.measure({ args: {} })).rejects.toThrow(MetricProviderError);
-    await expect(broken.measure({ args: {} })).rejects.toThrow(/query "sum\(demo_latency_p95_ms" failed \(400 bad_data\)/);
-    const missing = prometheusProvider({ address, query: 'up{version="{{args.version}}"}' });
-    await expect(missing.measure({ args: {} })).rejects.toThrow(/no value was given for version/);
-  });
-});
+    it("turns a PromQL error into a provider error naming the query", async () => {
+      const broken = prometheusProvider({ address, query: "sum(demo_latency_p95_ms" });
+      await expect(broken.measure({ args: {} })).rejects.toThrow(MetricProviderError);
+      await expect(broken.measure({ args: {} })).rejects.toThrow(
+        /query "sum\(demo_latency_p95_ms" failed \(400 bad_data\)/,
+      );
+      const missing = prometheusProvider({ address, query: 'up{version="{{args.version}}"}' });
+      await expect(missing.measure({ args: {} })).rejects.toThrow(/no value was given for version/);
+    });
+  },
+);
