@@ -32,8 +32,8 @@ describe.skipIf(!existsSync(PROMETHEUS) && !process.env.CI)(
             'demo_latency_p95_ms{version="1.0.0"} 120',
             'demo_latency_p95_ms{version="1.1.0"} 181',
             "# TYPE demo_success_ratio gauge",
-          "demo_success_ratio NaN",
-          "# TYPE demo_requests_total counter",
+            "demo_success_ratio NaN",
+            "# TYPE demo_requests_total counter",
             `demo_requests_total{version="1.0.0"} ${scrapes * 10}`,
             "",
           ].join("\n"),
@@ -117,18 +117,21 @@ describe.skipIf(!existsSync(PROMETHEUS) && !process.env.CI)(
     });
 
     it("reads Prometheus' NaN as a number, so isNaN(result[0]) works, and as a missing sample", async () => {
-    const ratio = prometheusProvider({ address, query: "demo_success_ratio" });
-    const value = await ratio.measure({ args: {} });
-    expect(value).toEqual([Number.NaN]);
-    const metric = analysisMetricSpec({ name: "ratio", successCondition: "!isNaN(result[0]) && result[0] > 0.9" });
-    expect(measuredValue(metric, value, 0, 1).phase).toBe("Failed");
-    const end = Date.now();
-    const samples = await ratio.samples({ start: end - 1_000, end, stepMs: 250 }, { args: {} });
-    expect(samples.length).toBeGreaterThan(0);
-    expect(samples.every((s) => s === null)).toBe(true);
-  });
+      const ratio = prometheusProvider({ address, query: "demo_success_ratio" });
+      const value = await ratio.measure({ args: {} });
+      expect(value).toEqual([Number.NaN]);
+      const metric = analysisMetricSpec({
+        name: "ratio",
+        successCondition: "!isNaN(result[0]) && result[0] > 0.9",
+      });
+      expect(measuredValue(metric, value, 0, 1).phase).toBe("Failed");
+      const end = Date.now();
+      const samples = await ratio.samples({ start: end - 1_000, end, stepMs: 250 }, { args: {} });
+      expect(samples.length).toBeGreaterThan(0);
+      expect(samples.every((s) => s === null)).toBe(true);
+    });
 
-  it("returns a range query's samples for the judge", async () => {
+    it("returns a range query's samples for the judge", async () => {
       const requests = prometheusProvider({
         address,
         query: 'demo_requests_total{version="{{args.version}}"}',
