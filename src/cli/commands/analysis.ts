@@ -61,7 +61,15 @@ function renderReport(report: OfflineJudgeReport): string {
     `${m.baselineSize}/${m.canarySize}`,
   ]);
   const table = renderTable(
-    ["metric", "class", "estimate", `ci ${Number((report.confidence * 100).toPrecision(10))}%`, "u", "p", "n base/canary"],
+    [
+      "metric",
+      "class",
+      "estimate",
+      `ci ${Number((report.confidence * 100).toPrecision(10))}%`,
+      "u",
+      "p",
+      "n base/canary",
+    ],
     rows,
   );
   const reasons = report.metrics.map((m) => `  ${m.name}: ${m.reason}`);
