@@ -118,6 +118,8 @@ describe("analysis run (Argo Rollouts semantics)", () => {
     expect(dueMetrics(metrics, state, 34 * S)).toEqual([]);
     expect(dueMetrics(metrics, state, 35 * S)).toEqual(["success-rate"]);
     expect(state.phase).toBe("Pending");
+    expect(() => startAnalysis([], 0)).toThrow(/at least one metric/);
+    expect(() => startAnalysis([metrics[0]!, metrics[0]!], 0)).toThrow(/success-rate given twice/);
   });
 
   it("lets a dry-run metric fail without failing the run", () => {

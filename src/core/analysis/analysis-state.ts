@@ -3,6 +3,7 @@
  * of the whole run, as Argo Rollouts' `AnalysisRunStatus` / `MetricResult` keep them. Values are
  * readonly; record-measurement.ts and assess-analysis.ts return new states.
  */
+import { InputError } from "../errors/domain-error.js";
 import type { AnalysisMetricSpec } from "./analysis-metric-spec.js";
 import type { Measurement } from "./measurement.js";
 
@@ -69,8 +70,18 @@ export const EMPTY_SUMMARY: AnalysisSummary = {
   error: 0,
 };
 
-/** A new analysis run started at `now`, no metric measured yet. */
+/** A new analysis run started at `now`, no metric measured yet; throws without metrics or with a name twice. */
 export function startAnalysis(metrics: readonly AnalysisMetricSpec[], now: number): AnalysisState {
+  const names = metrics.map((m) => m.name);
+  const twice = names.filter((n, i) => names.indexOf(n) !== i);
+  if (metrics.length === 0 || twice.length > 0) {
+    throw new InputError(
+      "analysis-invalid",
+      metrics.length === 0
+        ? "an analysis needs at least one metric"
+        : `metric names must be unique: ${[...new Set(twice)].join(", ")} given twice`,
+    );
+  }
   return {
     startedAt: now,
     terminated: false,

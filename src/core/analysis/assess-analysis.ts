@@ -123,13 +123,13 @@ export function assessAnalysis(metrics: readonly AnalysisMetricSpec[], state: An
         worstMessage = `metric "${result.name}" assessed ${result.phase}: ${result.message}`;
     }
   }
+  // Argo's run is Running from its first assessment until every metric is final, even while a
+  // metric still waits for its initialDelay.
   const phase: AnalysisPhase = terminating
     ? (worst ?? "Successful")
     : everythingFinal && worst !== undefined
       ? worst
-      : results.some((r) => r.measurements.length > 0)
-        ? "Running"
-        : "Pending";
+      : "Running";
   const next = {
     ...state,
     metrics: results,
