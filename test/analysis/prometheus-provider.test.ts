@@ -138,7 +138,7 @@ describe.skipIf(!existsSync(PROMETHEUS) && !process.env.CI)(
       });
       const end = Date.now();
       const samples = await requests.samples(
-        { start: end - 2_000, end, stepMs: 250 },
+        { start: end - 10_000, end, stepMs: 250 },
         { args: { version: "1.0.0" } },
       );
       expect(samples.length).toBeGreaterThanOrEqual(4);
