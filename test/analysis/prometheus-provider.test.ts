@@ -3,10 +3,15 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { collectBeforeAfterSamples } from "../../src/adapters/metrics/before-after-samples.js";
 import { prometheusProvider } from "../../src/adapters/metrics/prometheus/prometheus-provider.js";
 import { analysisMetricSpec } from "../../src/core/analysis/analysis-metric-spec.js";
+import { beforeAfterWindows, judgeBeforeAfter } from "../../src/core/analysis/before-after-baseline.js";
+import { DEFAULT_SCORE_THRESHOLDS } from "../../src/core/analysis/canary-score.js";
 import { measuredValue } from "../../src/core/analysis/measurement.js";
+import { metricJudgementConfig } from "../../src/core/analysis/metric-judgement-config.js";
 import { MetricProviderError } from "../../src/core/analysis/metric-provider-port.js";
+import { seededRandom } from "../support/prng.js";
 import { freePort, type LocalServer, serve, waitFor } from "./local-services.js";
 
 const PROMETHEUS = "/usr/bin/prometheus";
@@ -21,6 +26,9 @@ describe.skipIf(!existsSync(PROMETHEUS) && !process.env.CI)(
     let dir: string;
     let output = "";
     let scrapes = 0;
+    // The exporter's p95 latency: seeded noise around 100 ms, around 130 ms once "deployed".
+    const noise = seededRandom(7);
+    let latencyBase = 100;
 
     beforeAll(async () => {
       exporter = await serve((_req, res) => {
@@ -31,6 +39,8 @@ describe.skipIf(!existsSync(PROMETHEUS) && !process.env.CI)(
             "# TYPE demo_latency_p95_ms gauge",
             'demo_latency_p95_ms{version="1.0.0"} 120',
             'demo_latency_p95_ms{version="1.1.0"} 181',
+            "# TYPE demo_p95_ms gauge",
+            `demo_p95_ms ${(latencyBase + noise() * 8).toFixed(2)}`,
             "# TYPE demo_success_ratio gauge",
             "demo_success_ratio NaN",
             "# TYPE demo_requests_total counter",
@@ -72,7 +82,7 @@ describe.skipIf(!existsSync(PROMETHEUS) && !process.env.CI)(
         `Prometheus at ${address} scraping the exporter (output: ${output})`,
         async () => {
           const v = (await up.measure({ args: {} })) as number[];
-          return (v[0] ?? 0) >= 4 ? true : undefined;
+          return (v[0] ?? 0) >= 6 ? true : undefined;
         },
         20_000,
       );
@@ -145,6 +155,27 @@ describe.skipIf(!existsSync(PROMETHEUS) && !process.env.CI)(
       const numbers = samples.filter((s): s is number => s !== null);
       expect(numbers).toEqual([...numbers].sort((a, b) => a - b));
       expect(numbers.at(-1)!).toBeGreaterThan(numbers[0]!);
+    });
+
+    it("judges a +30% latency regression after a deploy against the window before it", async () => {
+      const source = prometheusProvider({ address, query: "demo_p95_ms" });
+      const config = {
+        metrics: [metricJudgementConfig("p95", { direction: "increase" })],
+        groupWeights: {},
+        thresholds: DEFAULT_SCORE_THRESHOLDS,
+      };
+      const deployedAt = Date.now();
+      latencyBase = 130;
+      await new Promise((r) => setTimeout(r, 1_300));
+      const windows = beforeAfterWindows(deployedAt, Date.now(), 400, 300);
+      const { before, after } = await collectBeforeAfterSamples({ p95: source }, windows, 100, { args: {} });
+      expect(before.p95!.length).toBeGreaterThanOrEqual(6);
+      expect(after.p95!.length).toBeGreaterThanOrEqual(6);
+      const { judgement } = judgeBeforeAfter(config, windows, before, after);
+      expect(judgement.verdict).toBe("Fail");
+      expect(judgement.metrics[0]).toMatchObject({ classification: "High" });
+      if (judgement.metrics[0]?.kind === "compared")
+        expect(judgement.metrics[0].estimate).toBeGreaterThan(20);
     });
 
     it("turns a PromQL error into a provider error naming the query", async () => {
