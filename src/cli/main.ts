@@ -2,6 +2,7 @@
 import { Command, CommanderError } from "commander";
 import { DomainError } from "../core/errors/domain-error.js";
 import { UPSHIFT_VERSION } from "../server/version.js";
+import { registerAnalysis } from "./commands/analysis.js";
 import { registerApply } from "./commands/apply.js";
 import { registerAudit } from "./commands/audit.js";
 import { registerGet } from "./commands/get.js";
@@ -32,6 +33,7 @@ function buildProgram(): Command {
     registerServer,
     registerToken,
     registerAudit,
+    registerAnalysis,
   ])
     register(program);
   for (const sub of program.commands) {
