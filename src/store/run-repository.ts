@@ -550,11 +550,22 @@ export class RunRepository implements RunStorePort {
     events: EventRow[],
   ): Promise<void> {
     if (runIds.length === 0) return;
+    // Only what readiness and status need: no inputs or outputs to parse on the hot path.
     const rows = await trx
       .selectFrom("steps")
       .innerJoin("runs", "runs.id", "steps.run_id")
-      .selectAll("steps")
-      .select(["runs.phase as run_phase"])
+      .select([
+        "steps.id",
+        "steps.run_id",
+        "steps.key",
+        "steps.kind",
+        "steps.wave",
+        "steps.state",
+        "steps.direction",
+        "steps.depends_on",
+        "steps.message",
+        "runs.phase as run_phase",
+      ])
       .where("steps.run_id", "in", [...runIds])
       .execute();
     const byRun = new Map<string, typeof rows>();
@@ -562,7 +573,15 @@ export class RunRepository implements RunStorePort {
     const readyIds: string[] = [];
     for (const [runId, runRows] of byRun) {
       const phase = (runRows[0]?.run_phase ?? "Running") as RunPhase;
-      const views = runRows.map(toView);
+      const views: StepView[] = runRows.map((r) => ({
+        key: r.key,
+        kind: r.kind,
+        wave: r.wave,
+        dependsOn: JSON.parse(r.depends_on) as string[],
+        state: r.state as StepState,
+        direction: r.direction as "forward" | "rollback",
+        input: {},
+      }));
       const direction = phase === "RollingBack" ? "rollback" : "forward";
       const ready = new Set(
         phase === "Failed" ? [] : newlyReady(views.filter((v) => v.direction === direction)),
