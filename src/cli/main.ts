@@ -5,6 +5,7 @@ import { UPSHIFT_VERSION } from "../server/version.js";
 import { registerAnalysis } from "./commands/analysis.js";
 import { registerApply } from "./commands/apply.js";
 import { registerAudit } from "./commands/audit.js";
+import { registerCalendar } from "./commands/calendar.js";
 import { registerGet } from "./commands/get.js";
 import { registerInit } from "./commands/init.js";
 import { registerPlan } from "./commands/plan.js";
@@ -34,6 +35,7 @@ function buildProgram(): Command {
     registerToken,
     registerAudit,
     registerAnalysis,
+    registerCalendar,
   ])
     register(program);
   for (const sub of program.commands) {

@@ -7,6 +7,7 @@ import { registerAuth } from "./auth.js";
 import { registerMetrics } from "./metrics.js";
 import { openApiDocument } from "./openapi.js";
 import { sendProblem } from "./problem.js";
+import { registerCalendarRoutes } from "./routes/calendar.js";
 import { FILES_MEDIA_TYPE, registerDocumentRoutes } from "./routes/documents.js";
 import { registerPlanRoutes, runPlanFromStore } from "./routes/plans.js";
 import { type RunPlanner, registerRunRoutes } from "./routes/runs.js";
@@ -83,6 +84,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerAuth(app, store, now);
   registerDocumentRoutes(app, store, now);
   registerPlanRoutes(app, store, now);
+  registerCalendarRoutes(app, store, now);
   registerRunRoutes(
     app,
     store,

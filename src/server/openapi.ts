@@ -156,6 +156,27 @@ export const PLAN_OPERATIONS: Record<string, Record<string, Json>> = {
       },
     },
   },
+  "/v1/calendar.ics": {
+    get: {
+      operationId: "calendarFeed",
+      summary:
+        "The change calendar (freezes, audit and maintenance windows) as iCalendar, filterable by environment and service",
+      parameters: [
+        { name: "environment", in: "query", schema: { type: "string" } },
+        { name: "service", in: "query", schema: { type: "string" } },
+        {
+          name: "days",
+          in: "query",
+          schema: { type: "integer" },
+          description: "how far ahead (default 365)",
+        },
+      ],
+      responses: {
+        "200": { description: "RFC 5545 text", content: { "text/calendar": { schema: { type: "string" } } } },
+        ...common,
+      },
+    },
+  },
   "/v1/plans/{id}": {
     get: {
       operationId: "getPlan",

@@ -104,6 +104,21 @@ describe.each(STORE_TARGETS)("plans and release runs over HTTP on $name", (targe
     });
   });
 
+  it("serves the change calendar as iCalendar that ical.js parses", async () => {
+    await apply(workspace);
+    const res = await app.inject({ url: "/v1/calendar.ics?environment=prod", headers });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers["content-type"]).toContain("text/calendar");
+    const ICAL = (await import("ical.js")).default;
+    const component = new ICAL.Component(ICAL.parse(res.body));
+    const events = component.getAllSubcomponents("vevent");
+    expect(
+      events.map((e: { getFirstPropertyValue(n: string): unknown }) =>
+        String(e.getFirstPropertyValue("summary")),
+      ),
+    ).toEqual(expect.arrayContaining([expect.stringContaining("business-hours-freeze")]));
+  });
+
   it("streams run events as server-sent events and resumes after Last-Event-ID", async () => {
     await apply(workspace);
     const run = (await post("/v1/runs", { release: "r2027-01", environment: "staging" })).json();

@@ -220,3 +220,93 @@ describe("upshift plan from files", () => {
     expect(runCli(["plan", "-f", "examples/workspace", "--release", "nope"]).code).toBe(1);
   });
 });
+
+describe("upshift calendar and schedule from files", () => {
+  it("lists conflicts of a slot (exit 3) or none (exit 0), shows an agenda and proposes slots", () => {
+    const busy = runCli([
+      "calendar",
+      "check",
+      "-f",
+      "examples/workspace",
+      "--env",
+      "prod",
+      "--service",
+      "payments",
+      "--start",
+      "2027-01-05T10:00:00+01:00",
+      "--end",
+      "2027-01-05T11:00:00+01:00",
+      "-o",
+      "json",
+    ]);
+    expect(busy.code).toBe(3);
+    const report = JSON.parse(busy.stdout);
+    expect(report.conflicts[0]).toMatchObject({
+      kind: "freeze",
+      start: expect.any(String),
+      end: expect.any(String),
+      message: expect.stringContaining("business-hours-freeze"),
+    });
+    const free = runCli([
+      "calendar",
+      "check",
+      "-f",
+      "examples/workspace",
+      "--env",
+      "prod",
+      "--service",
+      "payments",
+      "--start",
+      "2027-01-05T18:00:00+01:00",
+      "--end",
+      "2027-01-05T19:00:00+01:00",
+    ]);
+    expect(free.code).toBe(0);
+    const agenda = runCli([
+      "calendar",
+      "-f",
+      "examples/workspace",
+      "--env",
+      "prod",
+      "--from",
+      "2027-01-04T00:00:00Z",
+      "--to",
+      "2027-01-05T00:00:00Z",
+      "--tz",
+      "Europe/Berlin",
+    ]);
+    expect(agenda.stdout).toContain("09:00–17:00 +01:00");
+    const slots = JSON.parse(
+      runCli([
+        "schedule",
+        "-f",
+        "examples/workspace",
+        "--release",
+        "r2027-01",
+        "--env",
+        "prod",
+        "--after",
+        "2027-01-05T08:00:00Z",
+        "-o",
+        "json",
+      ]).stdout,
+    );
+    expect(slots.kind).toBe("found");
+    // Not inside the weekday 09:00–17:00 Berlin freeze (08:00–16:00 UTC in winter).
+    expect(Date.parse(slots.slots[0].start)).toBeGreaterThanOrEqual(Date.parse("2027-01-05T16:00:00Z"));
+    expect(
+      runCli([
+        "calendar",
+        "check",
+        "-f",
+        "examples/workspace",
+        "--env",
+        "prod",
+        "--start",
+        "2027-01-05T10:00",
+        "--end",
+        "2027-01-05T11:00:00Z",
+      ]).code,
+    ).toBe(2);
+  });
+});
