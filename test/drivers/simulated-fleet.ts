@@ -24,6 +24,9 @@ export class SimulatedFleet {
   verdicts: Record<string, Verdict> = {};
   signals: RolloutSignal[] = [];
   readonly applied: RolloutAction[] = [];
+  /** Versions whose deploy the driver refuses (it stops what it started, as the process driver does). */
+  readonly refused = new Set<string>();
+  failures: Record<string, string> = {};
   /** Versions whose instances come up unhealthy. */
   readonly faulty = new Set<string>();
   /** Verdict each runAnalysis / runChecks returns, by action id (default success). */
@@ -48,6 +51,7 @@ export class SimulatedFleet {
       headerRoute: this.headerRoute,
       verdicts: { ...this.verdicts },
       signals: [...this.signals],
+      failures: { ...this.failures },
     };
   }
 
@@ -56,6 +60,10 @@ export class SimulatedFleet {
       this.applied.push(a);
       switch (a.kind) {
         case "deploy": {
+          if (this.refused.has(a.version)) {
+            this.failures[a.id] = `${a.version} never became healthy`;
+            break;
+          }
           const others = this.instances.filter((i) => i.slot !== a.slot);
           const mine = this.instances.filter(
             (i) => i.slot === a.slot && i.version === a.version && i.index < a.replicas,

@@ -57,6 +57,17 @@ describe("blue-green", () => {
     expect(f.instances.every((i) => i.version === "1.0.0")).toBe(true);
   });
 
+  it("a preview the driver could not start never takes traffic", () => {
+    const f = fleet();
+    f.refused.add("2.0.0");
+    const r = drive(plan, initialRolloutState(plan, T0), f, T0);
+    expect(r.state.state).toEqual({
+      kind: "aborted",
+      reason: "preview deploy failed: 2.0.0 never became healthy",
+    });
+    expect(f.weights).toEqual({ "1.0.0": 100 });
+  });
+
   it("a failed preview check never moves traffic", () => {
     const f = fleet();
     f.verdictFor = () => "failure";

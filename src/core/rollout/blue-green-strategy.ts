@@ -1,5 +1,11 @@
 import { type RolloutAction, sameWeights } from "./rollout-action.js";
-import { type RolloutObservation, signalSince, slotHealth, slotSize } from "./rollout-observation.js";
+import {
+  actionFailure,
+  type RolloutObservation,
+  signalSince,
+  slotHealth,
+  slotSize,
+} from "./rollout-observation.js";
 import type { StrategyStep } from "./rollout-status.js";
 import type { VersionSlot } from "./version-slot.js";
 
@@ -71,6 +77,9 @@ function advance(plan: BlueGreenPlan, s: BlueGreenState, obs: RolloutObservation
       const h = slotHealth(obs, preview.slot, preview.version);
       if (h.unhealthy > 0)
         return moved({ kind: "rollingBack", reason: `preview ${preview.version} is unhealthy` });
+      const failed = actionFailure(obs, (id) => id === "deploy-preview");
+      if (failed !== undefined)
+        return moved({ kind: "rollingBack", reason: `preview deploy failed: ${failed}` });
       if (h.healthy >= plan.replicas) return moved({ kind: "checkingPreview", startedAt: s.startedAt });
       const deploy: RolloutAction = {
         kind: "deploy",

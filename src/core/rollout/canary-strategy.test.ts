@@ -99,6 +99,18 @@ describe("canary", () => {
     expect(fleet.applied.some((a) => a.kind === "setWeights" && (a.weights["2.0.0"] ?? 0) > 0)).toBe(false);
   });
 
+  it("a canary the driver could not start aborts with the driver's reason", () => {
+    const p = plan([{ kind: "setWeight", weight: 50 }]);
+    const fleet = fleetAtV1();
+    fleet.refused.add("2.0.0");
+    const r = drive(p, initialRolloutState(p, T0), fleet, T0);
+    expect(r.state.state).toEqual({
+      kind: "aborted",
+      reason: "canary deploy failed: 2.0.0 never became healthy",
+    });
+    expect(fleet.weights).toEqual({ "1.0.0": 100 });
+  });
+
   it("repeats the same actions for the same observation (level-triggered)", () => {
     const p = plan([{ kind: "setWeight", weight: 10 }]);
     const fleet = fleetAtV1();

@@ -1,5 +1,11 @@
 import { type RolloutAction, sameWeights, type Weights } from "./rollout-action.js";
-import { type RolloutObservation, signalSince, slotHealth, slotSize } from "./rollout-observation.js";
+import {
+  actionFailure,
+  type RolloutObservation,
+  signalSince,
+  slotHealth,
+  slotSize,
+} from "./rollout-observation.js";
 import type { StrategyStep } from "./rollout-status.js";
 import type { VersionSlot } from "./version-slot.js";
 
@@ -73,6 +79,8 @@ function advance(plan: CanaryPlan, s: CanaryState, obs: RolloutObservation, now:
       const h = slotHealth(obs, plan.canary.slot, plan.canary.version);
       if (h.unhealthy > 0)
         return moved({ kind: "aborting", reason: `canary ${plan.canary.version} instances are unhealthy` });
+      const failed = actionFailure(obs, (id) => id === "deploy-canary");
+      if (failed !== undefined) return moved({ kind: "aborting", reason: `canary deploy failed: ${failed}` });
       if (h.healthy >= plan.replicas) return moved(stepAt(s.startedAt, 0, at));
       const deploy: RolloutAction = {
         kind: "deploy",

@@ -22,10 +22,11 @@ describe("recreate", () => {
     expect(f.weights).toEqual({ "2.0.0": 100 });
   });
 
-  it("restores the old version when the new one does not come up", () => {
+  it.each(["unhealthy", "refused"])("restores the old version when the new one is %s", (how) => {
     const f = new SimulatedFleet();
     f.start("1.0.0", "a", 2);
-    f.faulty.add("2.0.0");
+    if (how === "unhealthy") f.faulty.add("2.0.0");
+    else f.refused.add("2.0.0");
     const r = drive(plan, initialRolloutState(plan, T0), f, T0);
     expect(r.state.state.kind).toBe("aborted");
     expect(f.instances.map((i) => `${i.version}/${i.slot}`)).toEqual(["1.0.0/a", "1.0.0/a"]);

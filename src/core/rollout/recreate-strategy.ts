@@ -1,5 +1,11 @@
 import { type RolloutAction, sameWeights } from "./rollout-action.js";
-import { type RolloutObservation, signalSince, slotHealth, slotSize } from "./rollout-observation.js";
+import {
+  actionFailure,
+  type RolloutObservation,
+  signalSince,
+  slotHealth,
+  slotSize,
+} from "./rollout-observation.js";
 import type { StrategyStep } from "./rollout-status.js";
 import type { VersionSlot } from "./version-slot.js";
 
@@ -48,6 +54,13 @@ export function nextRecreate(plan: RecreatePlan, state: RecreateState, obs: Roll
       const h = slotHealth(obs, to.slot, to.version);
       if (h.unhealthy > 0)
         return nextRecreate(plan, { kind: "restoring", reason: `${to.version} is unhealthy` }, obs);
+      const failed = actionFailure(obs, (id) => id === "deploy-new");
+      if (failed !== undefined)
+        return nextRecreate(
+          plan,
+          { kind: "restoring", reason: `deploy of ${to.version} failed: ${failed}` },
+          obs,
+        );
       if (h.healthy < replicas)
         return stay([{ kind: "deploy", id: "deploy-new", ...to, replicas }], `starting ${to.version}`);
       const all = { [to.version]: 100 };

@@ -52,14 +52,18 @@ describe("rolling", () => {
     expect(changes).toEqual(["deploy:1", "scale:2", "deploy:2", "scale:1", "deploy:3", "retire:"]);
   });
 
-  it("rolls the old version back up when the new one is unhealthy", () => {
-    const f = new SimulatedFleet();
-    f.start("1.0.0", "a", 3);
-    f.faulty.add("2.0.0");
-    const plan = rolling(3, 1, 0);
-    const r = drive(plan, initialRolloutState(plan, T0), f, T0);
-    expect(r.state.state.kind).toBe("aborted");
-    expect(f.instances.map((i) => i.version)).toEqual(["1.0.0", "1.0.0", "1.0.0"]);
-    expect(f.weights).toEqual({ "1.0.0": 100 });
-  });
+  it.each(["unhealthy", "refused by the driver"])(
+    "rolls the old version back up when the new one is %s",
+    (how) => {
+      const f = new SimulatedFleet();
+      f.start("1.0.0", "a", 3);
+      if (how === "unhealthy") f.faulty.add("2.0.0");
+      else f.refused.add("2.0.0");
+      const plan = rolling(3, 1, 0);
+      const r = drive(plan, initialRolloutState(plan, T0), f, T0);
+      expect(r.state.state.kind).toBe("aborted");
+      expect(f.instances.map((i) => i.version)).toEqual(["1.0.0", "1.0.0", "1.0.0"]);
+      expect(f.weights).toEqual({ "1.0.0": 100 });
+    },
+  );
 });

@@ -1,5 +1,11 @@
 import { type RolloutAction, sameWeights, type Weights } from "./rollout-action.js";
-import { type RolloutObservation, signalSince, slotHealth, slotSize } from "./rollout-observation.js";
+import {
+  actionFailure,
+  type RolloutObservation,
+  signalSince,
+  slotHealth,
+  slotSize,
+} from "./rollout-observation.js";
 import type { StrategyStep } from "./rollout-status.js";
 import type { VersionSlot } from "./version-slot.js";
 
@@ -62,6 +68,13 @@ export function nextRolling(plan: RollingPlan, state: RollingState, obs: Rollout
         return nextRolling(
           plan,
           { kind: "rollingBack", reason: `${to.version} instances are unhealthy` },
+          obs,
+        );
+      const failed = actionFailure(obs, (id) => id.startsWith("deploy-"));
+      if (failed !== undefined)
+        return nextRolling(
+          plan,
+          { kind: "rollingBack", reason: `deploy of ${to.version} failed: ${failed}` },
           obs,
         );
       const actions: RolloutAction[] = [];

@@ -23,6 +23,20 @@ export interface RolloutObservation {
   /** Verdicts by the id of the runAnalysis or runChecks action that asked for them. */
   readonly verdicts: Readonly<Record<string, Verdict>>;
   readonly signals: readonly RolloutSignal[];
+  /**
+   * Actions the driver refused for good (a deploy whose instances never became healthy: the
+   * process driver stops them again), by action id, with the driver's message.
+   */
+  readonly failures?: Readonly<Record<string, string>>;
+}
+
+/** The failure message of the first action id that matches, if any. */
+export function actionFailure(
+  observation: RolloutObservation,
+  matches: (id: string) => boolean,
+): string | undefined {
+  for (const [id, message] of Object.entries(observation.failures ?? {})) if (matches(id)) return message;
+  return undefined;
 }
 
 /** How many instances of `version` in `slot` are healthy, and whether any gave up. */
