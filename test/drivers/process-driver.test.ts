@@ -106,6 +106,22 @@ describe("process driver", () => {
     expect(healed.instances.every((i) => i.health === "healthy")).toBe(true);
   });
 
+  it("replaces a recorded instance that is alive but no longer answers its probe", async () => {
+    const { driver, request } = await setup();
+    const quick = {
+      ...request,
+      replicas: 1,
+      probe: { ...httpProbe, initialDelayMs: 400, timeoutMs: 200, failureThreshold: 3 },
+    };
+    const [frozen] = (await driver.deploy(quick, opts())).instances;
+    process.kill(frozen?.pid ?? 0, "SIGSTOP");
+    const healed = await driver.deploy(quick, opts());
+    expect(healed.log[0]).toMatch(/^replacing stable-0: .*failed its http probe 3 times/);
+    expect(healed.instances.map((i) => i.health)).toEqual(["healthy"]);
+    expect(healed.instances[0]?.pid).not.toBe(frozen?.pid);
+    expect(isAlive(frozen?.pid ?? 0)).toBe(false);
+  });
+
   it("fails a version that never passes its probe, and leaves nothing running", async () => {
     const { driver, request, stateDir } = await setup();
     const failing = {

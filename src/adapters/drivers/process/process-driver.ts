@@ -11,15 +11,12 @@ import type {
   InstanceHealth,
   ServiceTarget,
 } from "../../../core/rollout/driver-port.js";
-import { DEFAULT_PROBE } from "../../../core/rollout/health-probe.js";
-import { renderInstanceEnvironment } from "../../../core/rollout/layered-parameters.js";
-import { resolveSecrets, SecretUnresolvedError } from "../../../core/rollout/resolve-secrets.js";
 import { digestOfArtifact } from "./artifact-digest.js";
 import { FenceGuard } from "./fence-guard.js";
 import { findFreePort } from "./free-port.js";
+import { instanceLaunch } from "./instance-launch.js";
 import { checkName, type InstanceRecord, InstanceRecordStore } from "./instance-record.js";
 import { isAlive } from "./process-liveness.js";
-import { readSecret } from "./read-secret.js";
 import { probeOnce } from "./run-probe.js";
 import { startInstance, waitHealthy } from "./start-instance.js";
 import { stopProcessGroup } from "./stop-process-group.js";
@@ -113,9 +110,15 @@ export function createProcessDriver(options: ProcessDriverOptions): Driver {
     checkName("slot", request.slot);
     await fences.admit(opts.fence);
     return serialized(request, async () => {
-      const deadline = Date.now() + (opts.timeoutMs ?? options.defaultTimeoutMs ?? 60_000);
       const log: string[] = [];
-      const probe = request.probe ?? DEFAULT_PROBE;
+      const context = {
+        stateDir: options.stateDir,
+        host,
+        inheritEnv: inherit,
+        idempotencyKey: opts.idempotencyKey,
+        deadline: Date.now() + (opts.timeoutMs ?? options.defaultTimeoutMs ?? 60_000),
+        signal: opts.signal,
+      };
       const inSlot = (await store.list(request.service, request.environment)).filter(
         (r) => r.slot === request.slot,
       );
@@ -124,74 +127,41 @@ export function createProcessDriver(options: ProcessDriverOptions): Driver {
         r.version === request.version &&
         r.artifactDigest === request.artifact.digest &&
         isAlive(r.pid, r.pidStart);
+      const kept = inSlot.filter(keep);
+      const missing = [...Array(request.replicas).keys()].filter((i) => !kept.some((r) => r.index === i));
+      // Everything that can refuse the deploy is checked before the first instance is touched.
+      if (missing.length > 0) {
+        await verifyArtifact(request, log);
+        instanceLaunch(request, 0, 0, context);
+      }
+      await saveSlot(request);
       let changed = false;
       for (const r of inSlot.filter((r) => !keep(r))) {
         await stop(r, log);
         changed = true;
       }
-      const kept = new Map(inSlot.filter(keep).map((r) => [r.index, r]));
-      const missing = [...Array(request.replicas).keys()].filter((i) => !kept.has(i));
-      if (missing.length > 0) await verifyArtifact(request, log);
-      await saveSlot(request);
-      const secrets: string[] = [];
-      for (const r of kept.values()) {
-        log.push(`adopted ${r.slot}-${r.index} ${r.version} pid ${r.pid} port ${r.port}`);
-        await waitHealthy(r, { host, deadline, secretValues: secrets, signal: opts.signal });
-      }
-      for (const index of missing) {
-        const port = await findFreePort(host);
-        const facts = { ...request, index, port };
-        let resolved: ReturnType<typeof resolveSecrets>;
+      for (const r of kept) {
         try {
-          resolved = resolveSecrets(renderInstanceEnvironment(request.parameters, facts), readSecret);
+          await waitHealthy(r, { host, deadline: context.deadline, secretValues: [], signal: opts.signal });
+          log.push(`adopted ${r.slot}-${r.index} ${r.version} pid ${r.pid} port ${r.port}`);
         } catch (e) {
-          if (e instanceof SecretUnresolvedError)
-            throw new DriverError("secret-unresolved", e.message, { log });
-          throw e;
+          if (!(e instanceof DriverError)) throw e;
+          // Alive but not serving: replace it, one copy at a time.
+          log.push(`replacing ${r.slot}-${r.index}: ${e.message}`);
+          await stop(r, log);
+          missing.push(r.index);
         }
-        secrets.push(...resolved.secretValues);
-        const base = Object.fromEntries(
-          inherit.flatMap((k) => (process.env[k] === undefined ? [] : [[k, process.env[k] as string]])),
-        );
-        const artifact = request.artifact;
-        const logFile = join(
-          options.stateDir,
-          "logs",
-          request.service,
-          request.environment,
-          `${request.slot}-${index}.log`,
-        );
-        const record = {
-          service: request.service,
-          environment: request.environment,
-          slot: request.slot,
-          index,
-          version: request.version,
-          port,
-          artifactDigest: artifact.digest,
-          idempotencyKey: opts.idempotencyKey,
-          logFile,
-          probe,
-        };
-        const started = await startInstance(
-          {
-            record,
-            argv: artifact.kind === "directory" ? artifact.start : artifact.command,
-            cwd: artifact.kind === "directory" ? artifact.path : dirname(artifactPath(artifact)),
-            env: { ...base, ...resolved.env },
-            secretValues: resolved.secretValues,
-            host,
-            deadline,
-            signal: opts.signal,
-          },
-          store,
-          now,
-        ).catch(async (e: unknown) => {
+      }
+      for (const index of missing.sort((a, b) => a - b)) {
+        const launch = instanceLaunch(request, index, await findFreePort(host), context);
+        const started = await startInstance(launch, store, now).catch(async (e: unknown) => {
           for (const r of await store.list(request.service, request.environment))
             if (r.slot === request.slot && r.index === index) await stop(r, log);
           throw e instanceof DriverError ? e.withLog(log) : e;
         });
-        log.push(`started ${started.slot}-${index} ${started.version} pid ${started.pid} port ${port}`);
+        log.push(
+          `started ${started.slot}-${index} ${started.version} pid ${started.pid} port ${started.port}`,
+        );
         changed = true;
       }
       const instances = (await observe(request)).filter((i) => i.slot === request.slot);

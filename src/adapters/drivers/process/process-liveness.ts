@@ -22,6 +22,8 @@ function procStatFields(pid: number): string[] | undefined {
 
 /** True when `pid` runs, is not a zombie, and (when known) is the same process that was recorded. */
 export function isAlive(pid: number, startTicks?: string): boolean {
+  // 0, 1 and negative pids mean "my group", init or a group: never an instance of ours.
+  if (!Number.isInteger(pid) || pid <= 1) return false;
   try {
     process.kill(pid, 0);
   } catch {
