@@ -74,6 +74,20 @@ describe("canary", () => {
     expect(fleet.instances.every((i) => i.version === "1.0.0")).toBe(true);
   });
 
+  it("an abort that arrives after the old stable began to retire lets the promotion finish", () => {
+    const p = plan([{ kind: "setWeight", weight: 50 }]);
+    const fleet = fleetAtV1();
+    let state = initialRolloutState(p, T0);
+    while (!fleet.applied.some((a) => a.kind === "retire")) {
+      const r = nextRollout(p, state, fleet.observe(), T0);
+      fleet.apply(r.actions);
+      state = r.state;
+    }
+    fleet.signals.push({ kind: "abort", at: T0.toISOString() });
+    expect(drive(p, state, fleet, T0).state.state.kind).toBe("completed");
+    expect(fleet.weights).toEqual({ "2.0.0": 100 });
+  });
+
   it("a failed analysis aborts; an inconclusive one pauses for a person", () => {
     const p = plan([
       { kind: "setWeight", weight: 10 },

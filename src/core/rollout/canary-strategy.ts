@@ -64,12 +64,23 @@ export function nextCanary(plan: CanaryPlan, state: CanaryState, obs: RolloutObs
   // Each pass either returns or moves to a later state, so steps.length + 4 passes always suffice.
   for (let pass = 0; pass < plan.steps.length + 4; pass++) {
     const abort = "startedAt" in s ? signalSince(obs, "abort", s.startedAt) : undefined;
-    if (abort !== undefined) s = { kind: "aborting", reason: abort.reason ?? "abort signal" };
+    if (abort !== undefined && abortable(plan, s, obs))
+      s = { kind: "aborting", reason: abort.reason ?? "abort signal" };
     const r = advance(plan, s, obs, now);
     if (r.state === s) return r;
     s = r.state;
   }
   return advance(plan, s, obs, now);
+}
+
+/**
+ * An abort is honoured until promotion starts retiring the old stable: from then on there is no
+ * stable left to send traffic back to, so the promotion finishes (Argo Rollouts likewise ignores
+ * an abort once a rollout is fully promoted).
+ */
+function abortable(plan: CanaryPlan, s: CanaryState, obs: RolloutObservation): boolean {
+  if (s.kind !== "promoting") return true;
+  return slotHealth(obs, plan.stable.slot, plan.stable.version).healthy >= plan.replicas;
 }
 
 function advance(plan: CanaryPlan, s: CanaryState, obs: RolloutObservation, now: Date): Step {
