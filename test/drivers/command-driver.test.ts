@@ -155,6 +155,23 @@ describe("command driver", () => {
     }
   });
 
+  it("runs as the configured account, and refuses one that does not exist", async () => {
+    const asNobody = createCommandDriver({
+      commands: { deploy: ["false"], observe: ["false"], retire: [fx("whoami.sh")] },
+      user: "nobody",
+    });
+    const run = asNobody.retire(target, "blue", opts("k"));
+    if (process.getuid?.() === 0) expect((await run).log.at(-1)).toBe("nobody home=/nonexistent");
+    else await expect(run).rejects.toThrow(/EPERM/);
+    const ghost = createCommandDriver({
+      commands: { deploy: ["false"], observe: ["false"], retire: [fx("whoami.sh")] },
+      user: "no-such-user-upshift",
+    });
+    await expect(ghost.retire(target, "blue", opts("k"))).rejects.toThrow(
+      "the command driver runs as user no-such-user-upshift, who does not exist on this host",
+    );
+  });
+
   it("refuses to deploy when a secret cannot be read, before running anything", async () => {
     const { driver, stateFile } = await driverWith({});
     const e = await failure(driver.deploy(request, opts("k")));

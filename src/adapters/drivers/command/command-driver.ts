@@ -10,6 +10,7 @@ import type {
 import { resolveSecrets, SecretUnresolvedError } from "../../../core/rollout/resolve-secrets.js";
 import type { Weights } from "../../../core/rollout/rollout-action.js";
 import { readSecret } from "../process/read-secret.js";
+import { lookupAccount } from "../process/system-account.js";
 import { type ActionAnswer, actionAnswer, observeAnswer, parseAnswer } from "./command-answer.js";
 import { runJsonCommand } from "./run-json-command.js";
 
@@ -32,6 +33,8 @@ export interface CommandDriverOptions {
   /** Extra variables for the commands (not secrets: those travel in the request's parameters). */
   readonly env?: Readonly<Record<string, string>>;
   readonly inheritEnv?: readonly string[];
+  /** The account the commands run as (HOME and USER follow it); checked by the `user` pre-check. */
+  readonly user?: string;
 }
 
 /** A Driver that can also move traffic, for tooling that owns its own load balancer. */
@@ -68,12 +71,22 @@ export function createCommandDriver(options: CommandDriverOptions): CommandDrive
   ) {
     if (argv === undefined || argv.length === 0)
       throw new DriverError("invalid-request", `the command driver has no ${action} command configured`);
+    const account = options.user === undefined ? undefined : await lookupAccount(options.user);
+    if (options.user !== undefined && account === undefined)
+      throw new DriverError(
+        "invalid-request",
+        `the command driver runs as user ${options.user}, who does not exist on this host`,
+      );
     const result = await runJsonCommand(
       argv,
       { protocol: COMMAND_PROTOCOL, action, ...request },
       {
         cwd: options.cwd,
-        env,
+        env:
+          account === undefined
+            ? env
+            : { ...env, HOME: account.home, USER: account.name, LOGNAME: account.name },
+        account,
         timeoutMs: opts.timeoutMs ?? options.timeoutMs ?? 60_000,
         signal: opts.signal,
         secretValues,

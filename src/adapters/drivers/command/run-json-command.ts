@@ -19,6 +19,8 @@ export interface CommandRunOptions {
   readonly killGraceMs?: number;
   readonly signal?: AbortSignal;
   readonly secretValues: readonly string[];
+  /** Run as this account (needs the control plane to run as root, or as that same user). */
+  readonly account?: { readonly uid: number; readonly gid: number };
 }
 
 function killGroup(pid: number, signal: NodeJS.Signals): void {
@@ -51,6 +53,7 @@ export function runJsonCommand(
       env: options.env,
       detached: true,
       stdio: ["pipe", "pipe", "pipe"],
+      ...(options.account === undefined ? {} : { uid: options.account.uid, gid: options.account.gid }),
     });
     const out: Buffer[] = [];
     const err: Buffer[] = [];

@@ -1,5 +1,4 @@
-import { execFile } from "node:child_process";
-import { access, constants, readFile, rm, stat, statfs, writeFile } from "node:fs/promises";
+import { access, constants, rm, stat, statfs, writeFile } from "node:fs/promises";
 import { connect } from "node:net";
 import { dirname, join } from "node:path";
 import { artifactPath } from "../../../core/rollout/artifact-spec.js";
@@ -8,6 +7,7 @@ import type { PreCheckRequest } from "../../../core/rollout/pre-check-request.js
 import { describeSource, parseParameterSource } from "../../../core/rollout/secret-reference.js";
 import { digestOfArtifact } from "./artifact-digest.js";
 import { isPortFree } from "./free-port.js";
+import { lookupAccount } from "./system-account.js";
 
 const errorCode = (e: unknown) => (e as NodeJS.ErrnoException).code ?? String(e);
 
@@ -55,20 +55,6 @@ function reachable(
     socket.once("connect", () => done({ reachable: true }));
     socket.once("timeout", () => done({ reachable: false, error: `no answer within ${timeoutMs} ms` }));
     socket.once("error", (e) => done({ reachable: false, error: errorCode(e) }));
-  });
-}
-
-/** Whether a user account exists: getent (so LDAP/NSS users count), else /etc/passwd. */
-function userExists(name: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    execFile("getent", ["passwd", name], (error) => {
-      if (error === null) return resolve(true);
-      if ((error as NodeJS.ErrnoException).code !== "ENOENT") return resolve(false);
-      readFile("/etc/passwd", "utf8").then(
-        (text) => resolve(text.split("\n").some((l) => l.split(":")[0] === name)),
-        () => resolve(false),
-      );
-    });
   });
 }
 
@@ -149,6 +135,7 @@ export async function gatherPreCheckFacts(
       ...d,
       ...(await reachable(d.host, d.port, options.tcpTimeoutMs ?? 2000)),
     });
-  for (const name of request.users) facts.push({ kind: "user", name, exists: await userExists(name) });
+  for (const name of request.users)
+    facts.push({ kind: "user", name, exists: (await lookupAccount(name)) !== undefined });
   return facts;
 }
