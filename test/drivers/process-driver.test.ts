@@ -106,6 +106,35 @@ describe("process driver", () => {
     expect(healed.instances.every((i) => i.health === "healthy")).toBe(true);
   });
 
+  it.each([
+    ["tcp", { kind: "tcp" }],
+    [
+      "command",
+      {
+        kind: "command",
+        command: [
+          process.execPath,
+          "-e",
+          "fetch(`http://127.0.0.1:${process.env.PORT}/healthz`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))",
+        ],
+      },
+    ],
+  ] as const)("waits for a %s probe, and a failing command probe fails the deploy", async (_name, check) => {
+    const { driver, request } = await setup();
+    // Starting node for a command probe can take most of a second on a busy machine.
+    const probe = { ...httpProbe, check, timeoutMs: 3000 };
+    const ok = await driver.deploy({ ...request, replicas: 1, probe }, opts());
+    expect(ok.instances.map((i) => i.health)).toEqual(["healthy"]);
+    expect(await getJson(ok.instances[0]?.endpoint ?? "")).toMatchObject({ version: "1.0.0" });
+    if (check.kind === "command") {
+      const failing = { ...request, slot: "canary", replicas: 1, parameters: { "health-fail": "true" } };
+      const e = (await driver
+        .deploy({ ...failing, probe: { ...probe, initialDelayMs: 300, failureThreshold: 2 } }, opts())
+        .catch((x: unknown) => x)) as DriverError;
+      expect(e.message).toMatch(/failed its command probe 2 times/);
+    }
+  });
+
   it("replaces a recorded instance that is alive but no longer answers its probe", async () => {
     const { driver, request } = await setup();
     const quick = {
