@@ -115,7 +115,7 @@ describe("process driver", () => {
         command: [
           process.execPath,
           "-e",
-          "fetch(`http://127.0.0.1:${process.env.PORT}/healthz`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))",
+          "fetch('http://127.0.0.1:' + process.env.PORT + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))",
         ],
       },
     ],
