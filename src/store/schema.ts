@@ -104,6 +104,22 @@ export interface RunLockTable {
   run_id: string;
 }
 
+/** One row per backfill: its checkpoint after the last committed batch (BackfillCheckpoint). */
+export interface BackfillCheckpointTable {
+  name: string;
+  fingerprint: string;
+  target_table: string;
+  state: string;
+  last_key: string | null;
+  rows_done: number;
+  batches: number;
+  checksum: string;
+  batch_size: number;
+  started_at: number;
+  updated_at: number;
+  finished_at: number | null;
+}
+
 export interface Schema {
   runs: RunTable;
   steps: StepTable;
@@ -113,4 +129,5 @@ export interface Schema {
   documents: DocumentTable;
   document_history: DocumentHistoryTable;
   api_tokens: TokenTable;
+  backfill_checkpoints: BackfillCheckpointTable;
 }

@@ -2,11 +2,13 @@ import type { Migration } from "kysely";
 import type { DialectName } from "../dialect-name.js";
 import { documentsAndTokens } from "./0001-documents-and-tokens.js";
 import { runs } from "./0002-runs.js";
+import { backfills } from "./0004-backfills.js";
 
 /** Schema migrations in order; names are permanent once released. */
 export function allMigrations(dialect: DialectName): Record<string, Migration> {
   return {
     "0001-documents-and-tokens": documentsAndTokens(dialect),
     "0002-runs": runs(dialect),
+    "0004-backfills": backfills(dialect),
   };
 }

@@ -1,0 +1,17 @@
+/**
+ * A backfill's running checksum is the sum, modulo 2^64, of a 60-bit hash of every row it
+ * wrote (computed in the database: the first 15 hex digits of md5 of the row's text). A sum
+ * does not depend on where batches were cut, so a run resumed after a crash with different batch
+ * sizes ends with the same checksum as an uninterrupted one, and a batch counted twice shows.
+ * (pt-table-checksum combines row CRCs with BIT_XOR for the same reason; a sum also catches a
+ * row counted twice, which XOR cancels.)
+ */
+export const EMPTY_CHECKSUM = "0000000000000000";
+
+const MODULUS = 1n << 64n;
+
+/** Adds a batch's row-hash sum (decimal text from PostgreSQL's numeric `sum`) to a checksum. */
+export function addToChecksum(checksum: string, batchSum: string): string {
+  const total = (BigInt(`0x${checksum}`) + BigInt(batchSum)) % MODULUS;
+  return total.toString(16).padStart(16, "0");
+}
