@@ -21,7 +21,7 @@ export interface BackfillSql {
   /** Template kind: the upper key of the next batch of `$2` rows after `$1` (or of the first). */
   readonly upperKey: string;
   readonly firstUpperKey: string;
-  /** Template kind: `rows` and `hash_sum` of the range ($1, $2] after the template ran. */
+  /** Template kind: `rows` and `hash_sum` of the range ($1, $2] (first: up to $1) after the template ran. */
   readonly rangeChecksum: string;
   readonly firstRangeChecksum: string;
   /** `rows` and `hash_sum` of the whole table: equals a completed checkpoint's count and checksum. */
@@ -54,7 +54,7 @@ export function backfillSql(spec: BackfillSpec, keyType: string): BackfillSql {
     ].join("\n");
   };
   const rangeChecksum = (lower: boolean) =>
-    `SELECT count(*)::int AS rows, coalesce(sum(${rowHashSql(rowText)}), 0)::text AS hash_sum FROM ${table} AS t WHERE ${lower ? `${key} > $1::${keyType} AND ` : ""}${key} <= $2::${keyType}`;
+    `SELECT count(*)::int AS rows, coalesce(sum(${rowHashSql(rowText)}), 0)::text AS hash_sum FROM ${table} AS t WHERE ${lower ? `${key} > $1::${keyType} AND ${key} <= $2::${keyType}` : `${key} <= $1::${keyType}`}`;
   return {
     batch: expressionBatch(`WHERE ${after}`, "$2"),
     firstBatch: expressionBatch("", "$1"),
