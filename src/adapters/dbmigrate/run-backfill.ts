@@ -55,7 +55,7 @@ export type BackfillEvent =
       readonly delayMs: number;
       readonly message: string;
     }
-  | { readonly kind: "paused" | "resumed"; readonly progress: BackfillProgress };
+  | { readonly kind: "paused" | "resumed" | "completed"; readonly progress: BackfillProgress };
 
 export interface BackfillOptions {
   readonly store: BackfillCheckpointStore;
@@ -155,7 +155,10 @@ export async function runBackfill(
     const next = advanceCheckpoint(checkpoint, batch, size, now());
     await options.store.save(next, checkpoint.batches);
     checkpoint = next;
-    if (checkpoint.state === "completed") return { kind: "completed", checkpoint, longestBatchMs };
+    if (checkpoint.state === "completed") {
+      emit({ kind: "completed", progress: progress() });
+      return { kind: "completed", checkpoint, longestBatchMs };
+    }
     emit({ kind: "batch", progress: progress(), rows: batch.rows, ms, nextBatchSize: size });
   }
 }
