@@ -110,7 +110,10 @@ export async function applyMigrations(
     }
     return applied;
   } finally {
-    await client.query("SELECT pg_advisory_unlock(hashtextextended($1, 0))", [`upshift:${table}`]);
+    // If the session is gone the lock went with it; the error that ended the run is the one to report.
+    await client
+      .query("SELECT pg_advisory_unlock(hashtextextended($1, 0))", [`upshift:${table}`])
+      .catch(() => undefined);
   }
 }
 

@@ -53,7 +53,7 @@ export function registerMigrate(program: Command): void {
     .action(
       async (paths: string[], options: { output: string; verbose?: boolean; postgresMajor: string }) => {
         const format = parseOutputFormat(options.output, ["text", "json"]);
-        const { lintPaths } = await import("../../adapters/dbmigrate/read-lint-paths.js");
+        const { lintPaths } = await import("../../adapters/dbmigrate/lint-paths.js");
         const { lints, problems } = await lintPaths(paths, Number(options.postgresMajor));
         const report = buildLintReport(lints);
         if (format === "json") process.stdout.write(`${JSON.stringify({ ...report, problems }, null, 2)}\n`);

@@ -6,7 +6,15 @@ export interface BatchSizePolicy {
   readonly maxRows: number;
   /** Largest growth factor per batch, so one fast batch (cached pages) does not overshoot. */
   readonly maxGrowth: number;
+  /**
+   * Fraction of the target to aim at (default 0.75): the target is a ceiling, and batch times
+   * vary by tens of percent on a loaded server, so aiming at the target itself would put half
+   * the batches over it.
+   */
+  readonly aim?: number;
 }
+
+const DEFAULT_AIM = 0.75;
 
 export const DEFAULT_BATCH_SIZE_POLICY: BatchSizePolicy = {
   targetMs: 100,
@@ -32,7 +40,7 @@ export function nextBatchSize(
   if (rows <= 0) return clamp(current, policy);
   // A batch faster than 1 ms says little about the rate; treat it as 1 ms.
   const rowsPerMs = rows / Math.max(elapsedMs, 1);
-  const ideal = rowsPerMs * policy.targetMs;
+  const ideal = rowsPerMs * policy.targetMs * (policy.aim ?? DEFAULT_AIM);
   const capped = Math.min(ideal, current * policy.maxGrowth);
   return clamp(Math.floor(capped), policy);
 }
