@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -99,5 +99,58 @@ describe.skipIf(!PG_URL)("upshift migrate against PostgreSQL", () => {
     const blocked = upshift(["migrate", "apply", "--dir", dir, "--database-url", url]);
     expect(blocked.code).toBe(3);
     expect(blocked.stderr).toContain("V1__orders.sql was applied with a different checksum");
+  });
+
+  it("stops cleanly on Ctrl-C after the current batch and resumes from the checkpoint when run again", async () => {
+    const client = new pg.Client({ connectionString: PG_URL, options: `-c search_path=${schema}` });
+    await client.connect();
+    await client.query("CREATE TABLE events (id bigint PRIMARY KEY, n int NOT NULL, doubled int)");
+    await client.query("INSERT INTO events SELECT g, g, NULL FROM generate_series(1, 200000) g");
+    const args = [
+      "--data-dir",
+      store,
+      "migrate",
+      "backfill",
+      "--database-url",
+      url,
+      "--table",
+      "events",
+      "--key",
+      "id",
+    ];
+    const spec = [...args, "--column", "doubled", "--expression", "n * 2", "--target-batch-ms", "20"];
+    const child = spawn(process.execPath, ["--import", "tsx", HARNESS, ...spec], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    let interrupted = false;
+    child.stdout.on("data", (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on("data", (d: Buffer) => {
+      stderr += d.toString();
+      // One Ctrl-C stops after the batch; a second one would end the process at once.
+      if (!interrupted && /rows\/s/.test(stderr)) {
+        interrupted = true;
+        child.kill("SIGINT");
+      }
+    });
+    const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
+    expect(code).toBe(3);
+    expect(stderr).toContain("stopping after the current batch");
+    const stopped = /^cancelled: events.doubled (\d+) rows/.exec(stdout);
+    expect(Number(stopped?.[1])).toBeGreaterThan(0);
+    expect(Number(stopped?.[1])).toBeLessThan(200_000);
+    const filled = await client.query("SELECT count(doubled)::int AS n FROM events");
+    expect(filled.rows[0].n).toBe(Number(stopped?.[1]));
+
+    const resumed = upshift(spec);
+    expect(resumed.stdout).toMatch(/^completed: events.doubled 200000 rows/);
+    const wrong = await client.query(
+      "SELECT count(*)::int AS n FROM events WHERE doubled IS DISTINCT FROM n * 2",
+    );
+    expect(wrong.rows[0].n).toBe(0);
+    await client.end();
   });
 });
