@@ -3,10 +3,16 @@ import type pg from "pg";
 import type { BackfillProgress } from "../../core/migrations/backfill-progress.js";
 import { formatBackfillProgress } from "../../core/migrations/backfill-progress.js";
 import type { BackfillSpec } from "../../core/migrations/backfill-spec.js";
-import { buildLintReport, formatLintFinding, formatLintReport } from "../../core/migrations/lint-report.js";
+import { buildLintReport, formatLintReport } from "../../core/migrations/lint-report.js";
 import { DEFAULT_LOCK_RETRY_POLICY, type LockRetryPolicy } from "../../core/migrations/lock-retry.js";
 import { formatMigrationEvent } from "../../core/migrations/migration-event.js";
 import type { MigrationPlan } from "../../core/migrations/migration-plan.js";
+import {
+  formatMigrationPlan,
+  migrationPlanJson,
+  migrationStatusJson,
+  migrationStatusRows,
+} from "../../core/migrations/migration-plan-view.js";
 import { readMigrationSet } from "../../core/migrations/migration-set.js";
 import { formatReconciliation, type ReconciliationResult } from "../../core/migrations/reconciliation.js";
 import { CliError, EXIT } from "../exit-codes.js";
@@ -75,7 +81,7 @@ export function registerMigrate(program: Command): void {
   ).action(async (options: SetOptions) => {
     const format = parseOutputFormat(options.output, ["text", "json"]);
     const plan = await planFor(options);
-    if (format === "json") process.stdout.write(`${JSON.stringify(statusJson(plan), null, 2)}\n`);
+    if (format === "json") process.stdout.write(`${JSON.stringify(migrationStatusJson(plan), null, 2)}\n`);
     else process.stdout.write(`${renderStatus(plan)}\n`);
     if (plan.status.blocked) process.exitCode = EXIT.invalid;
   });
@@ -85,8 +91,8 @@ export function registerMigrate(program: Command): void {
   ).action(async (options: SetOptions) => {
     const format = parseOutputFormat(options.output, ["text", "json"]);
     const plan = await planFor(options);
-    if (format === "json") process.stdout.write(`${JSON.stringify(planJson(plan), null, 2)}\n`);
-    else process.stdout.write(`${renderPlan(plan)}\n`);
+    if (format === "json") process.stdout.write(`${JSON.stringify(migrationPlanJson(plan), null, 2)}\n`);
+    else process.stdout.write(`${formatMigrationPlan(plan)}\n`);
     if (plan.blocked) process.exitCode = EXIT.invalid;
   });
 
@@ -351,53 +357,9 @@ async function planFor(options: SetOptions): Promise<MigrationPlan> {
   );
 }
 
-function statusJson(plan: MigrationPlan) {
-  return {
-    blocked: plan.status.blocked,
-    blockReasons: plan.status.blockReasons,
-    migrations: plan.status.statuses.map((s) =>
-      s.kind === "missing"
-        ? { status: s.kind, version: s.applied.version, name: s.applied.name }
-        : {
-            status: s.kind,
-            file: s.file.fileName,
-            version: s.file.kind === "versioned" ? s.file.version : null,
-          },
-    ),
-  };
-}
-
 function renderStatus(plan: MigrationPlan): string {
-  const rows = plan.status.statuses.map((s) => {
-    if (s.kind === "missing")
-      return [String(s.applied.version ?? "R"), s.applied.name, "missing (file gone)"];
-    const detail =
-      s.kind === "pending"
-        ? `pending${s.outOfOrder ? " (out of order)" : ""}${s.reapply ? " (changed, re-apply)" : ""}`
-        : s.kind === "drifted"
-          ? `DRIFTED (${s.changed.join(", ")} changed)`
-          : "applied";
-    return [s.file.kind === "versioned" ? String(s.file.version) : "R", s.file.fileName, detail];
-  });
   const reasons = plan.status.blockReasons.map((r) => `blocked: ${r}`);
-  return [renderTable(["version", "file", "status"], rows), ...reasons].join("\n");
-}
-
-function planJson(plan: MigrationPlan) {
-  return {
-    blocked: plan.blocked,
-    blockReasons: plan.blockReasons,
-    pending: plan.pending.map((p) => ({ file: p.file.fileName, phase: p.phase, findings: p.findings })),
-  };
-}
-
-function renderPlan(plan: MigrationPlan): string {
-  if (plan.pending.length === 0 && !plan.blocked) return "nothing to apply";
-  const lines = plan.pending.map((p, i) => `${i + 1}. ${p.file.fileName} (${p.phase})`);
-  for (const p of plan.pending) for (const f of p.findings) lines.push(`   ${formatLintFinding(f)}`);
-  for (const reason of plan.blockReasons) lines.push(`blocked: ${reason}`);
-  if (!plan.blocked) lines.push(`${plan.pending.length} migration(s) to apply`);
-  return lines.join("\n");
+  return [renderTable(["version", "file", "status"], migrationStatusRows(plan)), ...reasons].join("\n");
 }
 
 /** The progress line: redrawn in place on a terminal, one line per second otherwise (CI logs). */
