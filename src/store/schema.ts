@@ -138,6 +138,22 @@ export interface AuditAnchorTable {
   destination: string | null;
 }
 
+/** One row per backfill: its checkpoint after the last committed batch (BackfillCheckpoint). */
+export interface BackfillCheckpointTable {
+  name: string;
+  fingerprint: string;
+  target_table: string;
+  state: string;
+  last_key: string | null;
+  rows_done: number;
+  batches: number;
+  checksum: string;
+  batch_size: number;
+  started_at: number;
+  updated_at: number;
+  finished_at: number | null;
+}
+
 export interface Schema {
   plans: PlanTable;
   runs: RunTable;
@@ -150,4 +166,5 @@ export interface Schema {
   api_tokens: TokenTable;
   audit_log: AuditLogTable;
   audit_anchors: AuditAnchorTable;
+  backfill_checkpoints: BackfillCheckpointTable;
 }

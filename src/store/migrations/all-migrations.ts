@@ -2,8 +2,8 @@ import type { Migration } from "kysely";
 import type { DialectName } from "../dialect-name.js";
 import { documentsAndTokens } from "./0001-documents-and-tokens.js";
 import { runs } from "./0002-runs.js";
-
 import { audit } from "./0003-audit.js";
+import { backfills } from "./0004-backfills.js";
 import { plans } from "./0005-plans.js";
 
 /** Schema migrations in order; names are permanent once released. */
@@ -12,6 +12,7 @@ export function allMigrations(dialect: DialectName): Record<string, Migration> {
     "0001-documents-and-tokens": documentsAndTokens(dialect),
     "0002-runs": runs(dialect),
     "0003-audit": audit(dialect),
+    "0004-backfills": backfills(dialect),
     "0005-plans": plans(),
   };
 }
