@@ -7,7 +7,8 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BuiltinTrafficRouter } from "../../src/adapters/traffic/builtin/builtin-traffic-router.js";
 import type { RouterPidRecord } from "../../src/adapters/traffic/builtin/router-files.js";
-import { readJsonFile, routerFiles } from "../../src/adapters/traffic/builtin/router-files.js";
+import { routerFiles } from "../../src/adapters/traffic/builtin/router-files.js";
+import { readJsonFile } from "../../src/adapters/traffic/json-file.js";
 import { freePort, startVersionServer, tallyVersions, type VersionServer } from "./support/version-server.js";
 
 let v1: VersionServer;

@@ -1,4 +1,4 @@
-import { createServer, type Server } from "node:http";
+import { Agent, createServer, type IncomingHttpHeaders, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
 /** A small upstream that answers its version; `/fail` answers 500, to count server errors. */
@@ -36,6 +36,28 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+
+/** One GET through a keep-alive pool; resolves to the status, body and response headers. */
+export function get(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string; headers: IncomingHttpHeaders }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { agent, headers }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => {
+        body += chunk;
+      });
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
 /** Sends `count` GET requests, `concurrency` at a time, and tallies the versions that answered. */
 export async function tallyVersions(
   url: string,
@@ -48,9 +70,8 @@ export async function tallyVersions(
   const worker = async () => {
     while (sent < count) {
       sent++;
-      const res = await fetch(url, { headers });
-      const body = await res.text();
-      const key = res.ok ? body : `status ${res.status}`;
+      const res = await get(url, headers);
+      const key = res.status === 200 ? res.body : `status ${res.status}`;
       tally.set(key, (tally.get(key) ?? 0) + 1);
     }
   };

@@ -2,8 +2,8 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { renderRouterMetrics } from "../../../core/traffic/render-router-metrics.js";
 import type { RouteConfig } from "../../../core/traffic/route-config.js";
 import { routeConfigProblems } from "../../../core/traffic/validate-route-config.js";
+import { writeJsonAtomically } from "../json-file.js";
 import type { ProxyState } from "./proxy-handler.js";
-import { writeJsonAtomically } from "./router-files.js";
 
 /** The body of `PUT /config`: the whole new configuration and the revision it was computed from. */
 export interface ConfigUpdate {

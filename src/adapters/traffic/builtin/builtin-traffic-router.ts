@@ -10,7 +10,8 @@ import {
 import { withHeaderRoute, withUpstreams, withWeights } from "../../../core/traffic/route-config-change.js";
 import type { RouterObservation, TrafficRouter } from "../../../core/traffic/traffic-router.js";
 import { assertValidRouteConfig, stickyCookieName } from "../../../core/traffic/validate-route-config.js";
-import { routerFiles, writeJsonAtomically } from "./router-files.js";
+import { writeJsonAtomically } from "../json-file.js";
+import { routerFiles } from "./router-files.js";
 import { findRunningRouter, type RunningRouter, startOrAdoptRouter } from "./router-launcher.js";
 
 /** How a service is exposed by its builtin router. */

@@ -3,8 +3,9 @@ import { closeSync, existsSync, openSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { readJsonFile } from "../json-file.js";
 import { RouterAdminClient } from "./admin-client.js";
-import { type RouterPidRecord, readJsonFile, routerFiles } from "./router-files.js";
+import { type RouterPidRecord, routerFiles } from "./router-files.js";
 
 /** A router process this control plane can talk to, and whether it started it or found it running. */
 export interface RunningRouter {

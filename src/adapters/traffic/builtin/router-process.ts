@@ -12,9 +12,10 @@ import { parseArgs } from "node:util";
 import type { RouteConfig } from "../../../core/traffic/route-config.js";
 import { parseUpstreamAddress } from "../../../core/traffic/upstream-address.js";
 import { assertValidRouteConfig } from "../../../core/traffic/validate-route-config.js";
+import { readJsonFile, writeJsonAtomically } from "../json-file.js";
 import { createAdminHandler } from "./admin-handler.js";
 import { createProxyHandler, type ProxyState } from "./proxy-handler.js";
-import { type RouterPidRecord, readJsonFile, routerFiles, writeJsonAtomically } from "./router-files.js";
+import { type RouterPidRecord, routerFiles } from "./router-files.js";
 import { UpstreamPool } from "./upstream-pool.js";
 import { VersionMetrics } from "./version-metrics.js";
 
