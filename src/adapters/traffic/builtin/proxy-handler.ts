@@ -35,8 +35,6 @@ const HOP_BY_HOP = new Set([
 // Idempotent methods may be sent again after a connection failure (RFC 9110 §9.2.2).
 const IDEMPOTENT = new Set(["GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"]);
 
-const UPSTREAM_TIMEOUT_MS = 30_000;
-
 function forwardHeaders(
   headers: IncomingHttpHeaders,
   remoteAddress: string | undefined,
@@ -118,7 +116,6 @@ export function createProxyHandler(state: ProxyState): (req: IncomingMessage, re
         path: req.url,
         headers,
         agent: upstream.agent,
-        timeout: UPSTREAM_TIMEOUT_MS,
       });
       current = upstreamReq;
       let answered = false;

@@ -2,6 +2,8 @@ import { Agent } from "node:http";
 import type { RouteConfig } from "../../../core/traffic/route-config.js";
 import { parseUpstreamAddress, type UpstreamAddress } from "../../../core/traffic/upstream-address.js";
 
+const UPSTREAM_IDLE_TIMEOUT_MS = 30_000;
+
 /** An upstream instance with its own keep-alive connection pool. */
 export interface Upstream {
   readonly address: string;
@@ -51,7 +53,14 @@ export class UpstreamPool {
     if (existing !== undefined) return existing;
     const target = parseUpstreamAddress(address);
     if (target === null) throw new Error(`invalid upstream address ${address}`);
-    const agent = new Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64 });
+    // The socket timeout is set once per pooled socket, not per request (setTimeout on every request
+    // costs measurable throughput); a request whose socket stays silent this long gets 504.
+    const agent = new Agent({
+      keepAlive: true,
+      maxSockets: 256,
+      maxFreeSockets: 64,
+      timeout: UPSTREAM_IDLE_TIMEOUT_MS,
+    });
     const upstream = { address, target, agent };
     this.upstreams.set(address, upstream);
     return upstream;
