@@ -57,6 +57,7 @@ export class UpstreamPool {
     // costs measurable throughput); a request whose socket stays silent this long gets 504.
     const agent = new Agent({
       keepAlive: true,
+      noDelay: true,
       maxSockets: 256,
       maxFreeSockets: 64,
       timeout: UPSTREAM_IDLE_TIMEOUT_MS,
