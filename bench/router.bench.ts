@@ -147,6 +147,7 @@ async function main(): Promise<void> {
       { name: "builtin", url: `http://127.0.0.1:${builtinPort}/`, pids: [routerPid] },
       { name: "nginx", url: `http://127.0.0.1:${nginxPort}/`, pids: nginxWorkers },
     ];
+    console.log(`load average before: ${loadAverage()} on ${availableParallelism()} cores`);
     console.log(
       `router benchmark: ${RUN_SECONDS} s per run, 10 connections at ${FIXED_RATE} req/s, 32 at max`,
     );
