@@ -151,7 +151,7 @@ async function main(): Promise<void> {
     console.log(
       `router benchmark: ${RUN_SECONDS} s per run, 10 connections at ${FIXED_RATE} req/s, 32 at max`,
     );
-    for (const t of targets) await load(t.url, 1, null); // warm pools and JIT
+    for (const t of targets) await load(t.url, 2, null); // warm pools, and let V8 optimize the hot paths
     const fixed = new Map<string, RunFigures>();
     const max = new Map<string, RunFigures>();
     for (const t of targets) fixed.set(t.name, await load(t.url, RUN_SECONDS, FIXED_RATE, t.pids));

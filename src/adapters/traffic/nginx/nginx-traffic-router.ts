@@ -1,6 +1,6 @@
-import { existsSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { InputError, NotFoundError } from "../../../core/errors/domain-error.js";
+import { NotFoundError } from "../../../core/errors/domain-error.js";
 import { parseNginxAccessLog } from "../../../core/traffic/nginx-access-log.js";
 import {
   nginxErrorLog,
@@ -28,6 +28,7 @@ import {
   runNginx,
   waitForDigest,
 } from "./nginx-control.js";
+import { replaceRoutesFile } from "./replace-routes-file.js";
 
 export interface NginxRouterOptions {
   /** Owned by the adapter: the routes file, the routes state, access logs (and an owned nginx's files). */
@@ -146,32 +147,16 @@ export class NginxTrafficRouter implements TrafficRouter {
     if (next === current && (await activeDigest(this.options.statusListen)) === rendered.digest)
       return current;
 
-    const previous = existsSync(this.routesFile) ? readFileSync(this.routesFile, "utf8") : null;
-    const restore = () =>
-      previous === null ? unlinkSync(this.routesFile) : writeFileSync(this.routesFile, previous);
-    writeFileSync(this.routesFile, rendered.text);
-    const test = await runNginx(this.nginx, ["-t"]);
-    if (test.kind === "failed") {
-      restore();
-      throw new InputError("nginx-config-refused", `nginx refused the routes of ${service}: ${test.output}`, {
-        details: { nginx: test.output },
-      });
-    }
-    const reload = await runNginx(this.nginx, ["-s", "reload"]);
-    const confirmed =
-      reload.kind === "ok" &&
-      (await waitForDigest(
-        this.options.statusListen,
-        rendered.digest,
-        this.options.reloadTimeoutMs ?? 10_000,
-      ));
-    if (!confirmed) {
-      restore();
-      await runNginx(this.nginx, ["-s", "reload"]);
-      throw new Error(
-        `nginx did not apply the routes of ${service}: ${reload.output} ${errorLogTail(this.nginx)}`,
-      );
-    }
+    await replaceRoutesFile(
+      {
+        nginx: this.nginx,
+        routesFile: this.routesFile,
+        statusListen: this.options.statusListen,
+        reloadTimeoutMs: this.options.reloadTimeoutMs ?? 10_000,
+      },
+      rendered,
+      `the routes of ${service}`,
+    );
     writeJsonAtomically(this.stateFile, nextRoutes);
     return next;
   }
