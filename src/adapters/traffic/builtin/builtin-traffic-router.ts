@@ -45,9 +45,14 @@ export class BuiltinTrafficRouter implements TrafficRouter {
 
   /** Starts the service's router, or adopts the one already running (never a second copy). */
   async ensureRunning(service: string): Promise<RunningRouter> {
-    const known = this.running.get(service);
-    if (known !== undefined && (await findRunningRouter(this.options.stateDir, service)) !== null)
-      return known;
+    // Always look again: the process may have been stopped or replaced since the last call.
+    const found = await findRunningRouter(this.options.stateDir, service);
+    if (found !== null) {
+      const known = this.running.get(service);
+      if (known?.record.pid === found.record.pid) return known;
+      this.running.set(service, found);
+      return found;
+    }
     const listener = this.options.services[service];
     if (listener === undefined)
       throw new NotFoundError("router-service-unknown", `no router listener for ${service}`);
