@@ -183,3 +183,24 @@ describe("builtin router: independent of the control plane", () => {
     expect(await tallyVersions(`${url}/`, 10)).toEqual(new Map([["v1", 10]]));
   });
 });
+
+describe("builtin router: admin endpoint", () => {
+  it("refuses a stale revision (409) and an invalid route (400), and keeps the route in force", async () => {
+    const { config, router: instance } = await router.observe("web");
+    const adminUrl = instance.kind === "builtin" ? instance.adminUrl : "";
+    const put = (body: unknown) =>
+      fetch(`${adminUrl}/config`, { method: "PUT", body: JSON.stringify(body) }).then((r) => r.status);
+    expect(
+      await put({
+        config: { ...config, revision: config.revision + 1 },
+        expectedRevision: config.revision - 1,
+      }),
+    ).toBe(409);
+    const invalid = { ...config, weights: { v9: 10 }, revision: config.revision + 1 };
+    expect(await put({ config: invalid, expectedRevision: config.revision })).toBe(400);
+    expect(
+      await put({ config: { ...config, listen: "127.0.0.1:1" }, expectedRevision: config.revision }),
+    ).toBe(400);
+    expect((await router.observe("web")).config).toEqual(config);
+  });
+});

@@ -3,7 +3,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NginxTrafficRouter } from "../../src/adapters/traffic/nginx/nginx-traffic-router.js";
-import { freePort, startVersionServer, tallyVersions, type VersionServer } from "./support/version-server.js";
+import {
+  freePorts,
+  startVersionServer,
+  tallyVersions,
+  type VersionServer,
+} from "./support/version-server.js";
 
 const NGINX = "/usr/sbin/nginx";
 
@@ -16,7 +21,7 @@ let url: string;
 beforeAll(async () => {
   [v1, v2] = await Promise.all([startVersionServer("v1"), startVersionServer("v2")]);
   directory = mkdtempSync(join(tmpdir(), "upshift-nginx-router-"));
-  const [port, statusPort] = [await freePort(), await freePort()];
+  const [port, statusPort] = (await freePorts(2)) as [number, number];
   url = `http://127.0.0.1:${port}`;
   router = new NginxTrafficRouter({
     directory,
@@ -106,5 +111,30 @@ describe.skipIf(!existsSync(NGINX))("nginx router", () => {
     const pid = (await router.observe("web")).router.pid;
     expect(pid).toBeGreaterThan(0);
     expect(await router.ensureRunning()).toBe(pid);
+  });
+});
+
+describe.skipIf(!existsSync(NGINX))("nginx router, concurrent changes", () => {
+  it("applies changes to two services made at the same time, one after the other", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "upshift-nginx-two-"));
+    const [a, b, status] = (await freePorts(3)) as [number, number, number];
+    const two = new NginxTrafficRouter({
+      directory: dir,
+      binary: NGINX,
+      services: { api: { listen: `127.0.0.1:${a}` }, web: { listen: `127.0.0.1:${b}` } },
+      statusListen: `127.0.0.1:${status}`,
+    });
+    try {
+      await Promise.all([
+        two.setUpstreams("api", { v1: [v1.address] }),
+        two.setUpstreams("web", { v2: [v2.address] }),
+      ]);
+      await Promise.all([two.setWeights("api", { v1: 1 }), two.setWeights("web", { v2: 1 })]);
+      expect(await tallyVersions(`http://127.0.0.1:${a}/`, 10)).toEqual(new Map([["v1", 10]]));
+      expect(await tallyVersions(`http://127.0.0.1:${b}/`, 10)).toEqual(new Map([["v2", 10]]));
+    } finally {
+      await two.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

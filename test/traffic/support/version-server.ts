@@ -27,21 +27,28 @@ export async function startVersionServer(version: string): Promise<VersionServer
   };
 }
 
-/** A loopback port nothing listens on right now. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
+/**
+ * Loopback ports nothing listens on right now, all different: they are held open together before
+ * being released, since two bind(0) calls in a row can return the same port.
+ */
+export async function freePorts(count: number): Promise<number[]> {
+  const servers = Array.from({ length: count }, () => createServer());
+  await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.listen(0, "127.0.0.1", resolve))));
+  const ports = servers.map((s) => (s.address() as AddressInfo).port);
+  await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+  return ports;
 }
 
-const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+/** A loopback port nothing listens on right now. */
+export async function freePort(): Promise<number> {
+  return (await freePorts(1))[0] as number;
+}
 
 /** One GET through a keep-alive pool; resolves to the status, body and response headers. */
 export function get(
   url: string,
   headers: Record<string, string> = {},
+  agent: Agent = new Agent({ keepAlive: false }),
 ): Promise<{ status: number; body: string; headers: IncomingHttpHeaders }> {
   return new Promise((resolve, reject) => {
     const req = request(url, { agent, headers }, (res) => {
@@ -66,15 +73,22 @@ export async function tallyVersions(
   concurrency = 16,
 ): Promise<Map<string, number>> {
   const tally = new Map<string, number>();
+  // A pool per call: connections opened under an earlier route are not reused, as an nginx worker
+  // retired by a reload closes its idle keep-alive connections (a reused one would be reset).
+  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   let sent = 0;
   const worker = async () => {
     while (sent < count) {
       sent++;
-      const res = await get(url, headers);
+      const res = await get(url, headers, agent);
       const key = res.status === 200 ? res.body : `status ${res.status}`;
       tally.set(key, (tally.get(key) ?? 0) + 1);
     }
   };
-  await Promise.all(Array.from({ length: concurrency }, worker));
+  try {
+    await Promise.all(Array.from({ length: concurrency }, worker));
+  } finally {
+    agent.destroy();
+  }
   return tally;
 }

@@ -60,6 +60,8 @@ export class NginxTrafficRouter implements TrafficRouter {
   private readonly stateFile: string;
   private readonly nginx: NginxInvocation;
   private readonly owned: boolean;
+  /** Changes run one at a time: they share one routes file and one nginx. */
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: NginxRouterOptions) {
     const dir = options.directory;
@@ -132,7 +134,16 @@ export class NginxTrafficRouter implements TrafficRouter {
       await new Promise((r) => setTimeout(r, 50));
   }
 
-  private async apply(service: string, change: (current: RouteConfig) => RouteConfig): Promise<RouteConfig> {
+  private apply(service: string, change: (current: RouteConfig) => RouteConfig): Promise<RouteConfig> {
+    const run = this.queue.then(() => this.applyNow(service, change));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async applyNow(
+    service: string,
+    change: (current: RouteConfig) => RouteConfig,
+  ): Promise<RouteConfig> {
     const listener = this.options.services[service];
     if (listener === undefined)
       throw new NotFoundError("router-service-unknown", `no nginx listener for ${service}`);
