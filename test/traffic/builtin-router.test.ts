@@ -127,6 +127,8 @@ describe("builtin router: metrics and retries", () => {
       Array.from({ length: 6 }, () => fetch(`${url}/`, { method: "POST", body: "x" })),
     );
     expect(posts.map((r) => r.status).filter((s) => s === 502).length).toBe(3);
+    const delivered = await Promise.all(posts.filter((r) => r.status === 200).map((r) => r.text()));
+    expect(delivered).toEqual(["v1 got x", "v1 got x", "v1 got x"]);
     await router.setUpstreams("web", { v1: [v1.address], v2: [v2.address] });
   });
 });

@@ -1,7 +1,10 @@
 import { Agent, createServer, type IncomingHttpHeaders, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
-/** A small upstream that answers its version; `/fail` answers 500, to count server errors. */
+/**
+ * A small upstream that answers its version; `/fail` answers 500, to count server errors; a POST
+ * answers `<version> got <body>`, to show bodies reach it.
+ */
 export interface VersionServer {
   readonly version: string;
   readonly address: string;
@@ -10,9 +13,12 @@ export interface VersionServer {
 
 /** Starts an upstream for `version` on a free loopback port. */
 export async function startVersionServer(version: string): Promise<VersionServer> {
-  const server: Server = createServer((req, res) => {
+  const server: Server = createServer(async (req, res) => {
     const status = req.url === "/fail" ? 500 : 200;
-    res.writeHead(status, { "content-type": "text/plain", "x-version": version }).end(version);
+    let body = "";
+    for await (const chunk of req) body += chunk;
+    const answer = req.method === "POST" ? `${version} got ${body}` : version;
+    res.writeHead(status, { "content-type": "text/plain", "x-version": version }).end(answer);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
