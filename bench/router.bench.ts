@@ -1,0 +1,201 @@
+// npm run bench:router — the same HTTP service reached three ways in one run: straight (the
+// baseline), through the builtin router and through the nginx router, both splitting 90/10 between
+// two upstream versions. Each target gets 5 s at a fixed 1,000 req/s (autocannon overallRate) and
+// 5 s at maximum throughput. Target (issue 5): the builtin router adds < 2 ms at p99 at 1,000 req/s.
+// On a shared machine latencies follow the scheduler more than the code, so the run also reports
+// CPU time per request of each proxy process (from /proc, Linux only), which contention does not
+// inflate much. Latencies are autocannon's per-response times (float ms, from its `response` event), since its
+// own histogram rounds to whole milliseconds.
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { availableParallelism, tmpdir } from "node:os";
+import { join } from "node:path";
+import autocannon from "autocannon";
+import { BuiltinTrafficRouter } from "../src/adapters/traffic/builtin/builtin-traffic-router.js";
+import { NginxTrafficRouter } from "../src/adapters/traffic/nginx/nginx-traffic-router.js";
+import { verdict } from "./measure.js";
+
+const RUN_SECONDS = 5;
+const FIXED_RATE = 1_000;
+
+// The service: two versions in a child process of their own, so the load generator does not share
+// an event loop with what it measures.
+const UPSTREAM = `
+const http = require("node:http");
+const ports = [];
+let pending = 2;
+for (const version of ["v1", "v2"]) {
+  const server = http.createServer((req, res) => res.writeHead(200, { "content-type": "text/plain" }).end(version));
+  server.keepAliveTimeout = 65000;
+  server.listen(0, "127.0.0.1", () => { ports.push(server.address().port); if (--pending === 0) console.log(JSON.stringify(ports)); });
+}`;
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return typeof address === "object" && address !== null ? address.port : 0;
+}
+
+function startUpstreams(): Promise<{ child: ChildProcess; addresses: string[] }> {
+  const child = spawn(process.execPath, ["-e", UPSTREAM], { stdio: ["ignore", "pipe", "inherit"] });
+  return new Promise((resolve, reject) => {
+    child.stdout?.once("data", (chunk: Buffer) => {
+      const ports = JSON.parse(chunk.toString()) as number[];
+      resolve({ child, addresses: ports.map((p) => `127.0.0.1:${p}`) });
+    });
+    child.once("exit", (code) => reject(new Error(`upstreams exited ${code}`)));
+  });
+}
+
+/** User + system CPU seconds of these processes and their children's threads so far (/proc/PID/stat). */
+function cpuSeconds(pids: readonly number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    const file = `/proc/${pid}/stat`;
+    if (!existsSync(file)) continue;
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const fields = readFileSync(file, "utf8").split(") ")[1]?.split(" ") ?? [];
+    ticks += Number(fields[11]) + Number(fields[12]);
+  }
+  return ticks / 100; // USER_HZ, 100 on Linux
+}
+
+/** The worker processes of an nginx master. */
+function childPids(pid: number): number[] {
+  const file = `/proc/${pid}/task/${pid}/children`;
+  return existsSync(file) ? readFileSync(file, "utf8").trim().split(/\s+/).filter(Boolean).map(Number) : [];
+}
+
+interface RunFigures {
+  readonly requestsPerSecond: number;
+  /** CPU time per request of the processes under test (the proxy; the service itself for direct). */
+  readonly cpuMicroseconds: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly errors: number;
+}
+
+const percentile = (sorted: Float64Array, q: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
+
+async function load(
+  url: string,
+  seconds: number,
+  rate: number | null,
+  pids: readonly number[] = [],
+): Promise<RunFigures> {
+  const latencies: number[] = [];
+  const cpuBefore = cpuSeconds(pids);
+  const instance = autocannon({
+    url,
+    duration: seconds,
+    connections: rate === null ? 32 : 10,
+    ...(rate === null ? {} : { overallRate: rate }),
+  });
+  // The typings declare a Promise, but autocannon returns an EventEmitter that is also thenable.
+  (instance as unknown as NodeJS.EventEmitter).on(
+    "response",
+    (_client: unknown, _status: number, _bytes: number, responseTime: number) => {
+      latencies.push(responseTime);
+    },
+  );
+  const result = await instance;
+  const cpu = cpuSeconds(pids) - cpuBefore;
+  const sorted = Float64Array.from(latencies).sort();
+  return {
+    requestsPerSecond: result.requests.total / seconds,
+    cpuMicroseconds: (cpu / Math.max(1, result.requests.total)) * 1e6,
+    p50: percentile(sorted, 0.5),
+    p99: percentile(sorted, 0.99),
+    errors: result.errors + result.timeouts + result.non2xx,
+  };
+}
+
+const loadAverage = () => readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
+
+const fmt = (n: number, digits = 2) => n.toFixed(digits).padStart(8);
+
+async function main(): Promise<void> {
+  const upstreams = await startUpstreams();
+  const [v1, v2] = upstreams.addresses as [string, string];
+  const builtinDir = mkdtempSync(join(tmpdir(), "upshift-bench-builtin-"));
+  const nginxDir = mkdtempSync(join(tmpdir(), "upshift-bench-nginx-"));
+  const [builtinPort, nginxPort, statusPort] = [await freePort(), await freePort(), await freePort()];
+  const builtin = new BuiltinTrafficRouter({
+    stateDir: builtinDir,
+    services: { bench: { listen: `127.0.0.1:${builtinPort}` } },
+  });
+  const nginx = new NginxTrafficRouter({
+    directory: nginxDir,
+    services: { bench: { listen: `127.0.0.1:${nginxPort}` } },
+    statusListen: `127.0.0.1:${statusPort}`,
+    // One worker, like the one Node process of the builtin router.
+    workerProcesses: 1,
+  });
+  try {
+    for (const router of [builtin, nginx]) {
+      await router.setUpstreams("bench", { v1: [v1], v2: [v2] });
+      await router.setWeights("bench", { v1: 90, v2: 10 });
+    }
+    const routerPid = (await builtin.ensureRunning("bench")).record.pid;
+    const nginxWorkers = childPids((await nginx.observe("bench")).router.pid);
+    const targets = [
+      { name: "direct", url: `http://${v1}/`, pids: [upstreams.child.pid ?? 0] },
+      { name: "builtin", url: `http://127.0.0.1:${builtinPort}/`, pids: [routerPid] },
+      { name: "nginx", url: `http://127.0.0.1:${nginxPort}/`, pids: nginxWorkers },
+    ];
+    console.log(`load average before: ${loadAverage()} on ${availableParallelism()} cores`);
+    console.log(
+      `router benchmark: ${RUN_SECONDS} s per run, 10 connections at ${FIXED_RATE} req/s, 32 at max`,
+    );
+    for (const t of targets) await load(t.url, 2, null); // warm pools, and let V8 optimize the hot paths
+    const fixed = new Map<string, RunFigures>();
+    const max = new Map<string, RunFigures>();
+    for (const t of targets) fixed.set(t.name, await load(t.url, RUN_SECONDS, FIXED_RATE, t.pids));
+    for (const t of targets) max.set(t.name, await load(t.url, RUN_SECONDS, null, t.pids));
+
+    for (const [label, figures] of [
+      [`at ${FIXED_RATE} req/s`, fixed],
+      ["at max throughput", max],
+    ] as const) {
+      const direct = figures.get("direct") as RunFigures;
+      console.log(`\n${label}`);
+      console.log("target      req/s   p50 ms   p99 ms  +p50 ms  +p99 ms  errors  cpu µs/req");
+      for (const t of targets) {
+        const f = figures.get(t.name) as RunFigures;
+        console.log(
+          `${t.name.padEnd(8)}${fmt(f.requestsPerSecond, 0)} ${fmt(f.p50)} ${fmt(f.p99)} ${fmt(f.p50 - direct.p50)} ${fmt(f.p99 - direct.p99)} ${String(f.errors).padStart(7)} ${fmt(f.cpuMicroseconds, 0)}`,
+        );
+      }
+    }
+    const addedP99 = (fixed.get("builtin") as RunFigures).p99 - (fixed.get("direct") as RunFigures).p99;
+    const ratio =
+      (max.get("builtin") as RunFigures).requestsPerSecond /
+      (max.get("nginx") as RunFigures).requestsPerSecond;
+    const ofDirect =
+      (max.get("builtin") as RunFigures).requestsPerSecond /
+      (max.get("direct") as RunFigures).requestsPerSecond;
+    console.log(
+      `\nbuiltin adds ${addedP99.toFixed(2)} ms at p99 at ${FIXED_RATE} req/s (target < 2 ms): ${verdict(addedP99 < 2)}`,
+    );
+    console.log(
+      `max throughput: builtin/nginx = ${ratio.toFixed(2)}, builtin/direct = ${ofDirect.toFixed(2)}`,
+    );
+    const cpu = (name: string) => (max.get(name) as RunFigures).cpuMicroseconds;
+    console.log(
+      `CPU per request at max: builtin ${cpu("builtin").toFixed(0)} µs, nginx ${cpu("nginx").toFixed(0)} µs (builtin/nginx ${(cpu("builtin") / cpu("nginx")).toFixed(2)}); the service itself ${cpu("direct").toFixed(0)} µs`,
+    );
+    console.log(`load average after: ${loadAverage()}`);
+  } finally {
+    await builtin.stop("bench");
+    await nginx.stop();
+    upstreams.child.kill("SIGTERM");
+    rmSync(builtinDir, { recursive: true, force: true });
+    rmSync(nginxDir, { recursive: true, force: true });
+  }
+}
+
+await main();
