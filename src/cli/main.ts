@@ -8,6 +8,7 @@ import { registerAudit } from "./commands/audit.js";
 import { registerCalendar } from "./commands/calendar.js";
 import { registerGet } from "./commands/get.js";
 import { registerInit } from "./commands/init.js";
+import { registerMigrate } from "./commands/migrate.js";
 import { registerPlan } from "./commands/plan.js";
 import { registerRun } from "./commands/run.js";
 import { registerServer } from "./commands/server.js";
@@ -36,6 +37,7 @@ function buildProgram(): Command {
     registerAudit,
     registerAnalysis,
     registerCalendar,
+    registerMigrate,
   ])
     register(program);
   for (const sub of program.commands) {
