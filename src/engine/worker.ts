@@ -253,7 +253,7 @@ export class Worker {
       get output() {
         return output;
       },
-      signals: step.signals,
+      signals: () => this.options.store.signalsFor(step.runId, step.key),
       fence,
       abort,
       now: () => new Date(this.clock()),

@@ -188,7 +188,7 @@ export class RunRepository implements RunStorePort {
           .insertInto("run_locks")
           .values({ service, environment: plan.environment, run_id: id })
           .execute();
-      await this.insertSteps(trx, id, plan.steps, "forward", now);
+      await this.insertSteps(trx, id, plan.environment, plan.steps, "forward", now);
       await this.event(trx, id, now, "run.created", null, {
         release: plan.release,
         environment: plan.environment,
@@ -208,6 +208,7 @@ export class RunRepository implements RunStorePort {
   private async insertSteps(
     trx: Trx,
     runId: string,
+    environment: string,
     steps: readonly PlannedStep[],
     direction: "forward" | "rollback",
     now: number,
@@ -220,6 +221,7 @@ export class RunRepository implements RunStorePort {
         .values({
           id: randomUUID(),
           run_id: runId,
+          environment,
           key: s.key,
           kind: s.kind,
           service: s.service ?? null,
@@ -264,7 +266,7 @@ export class RunRepository implements RunStorePort {
       : sql`select s.id from steps s join runs r on r.id = s.run_id
           where ${dispatching} and (${due})
           order by s.due_at limit ${limit}`;
-    const claimed = await sql<StepTable & { prev_state: string; environment: string }>`
+    const claimed = await sql<StepTable>`
       update steps set
         attempt = case when state in ('ready', 'running') then attempt + 1 else attempt end,
         claim_kind = case state when 'running' then 'takeover' when 'waiting' then 'wake' else 'fresh' end,
@@ -281,26 +283,13 @@ export class RunRepository implements RunStorePort {
       where id in (${candidates})
       returning *`.execute(this.database.db);
     if (claimed.rows.length === 0) return [];
-    const runIds = [...new Set(claimed.rows.map((r) => r.run_id))];
-    const runs = await this.database.db
-      .selectFrom("runs")
-      .select(["id", "environment"])
-      .where("id", "in", runIds)
-      .execute();
-    const envOf = new Map(runs.map((r) => [r.id, r.environment]));
-    const signals = await this.database.db
-      .selectFrom("run_signals")
-      .selectAll()
-      .where("run_id", "in", runIds)
-      .orderBy("id")
-      .execute();
     const result: ClaimedStep[] = [];
     for (const r of claimed.rows) {
       const takeover = r.claim_kind === "takeover";
       result.push({
         id: r.id,
         runId: r.run_id,
-        environment: envOf.get(r.run_id) ?? "",
+        environment: r.environment,
         key: r.key,
         kind: r.kind,
         service: r.service,
@@ -312,16 +301,6 @@ export class RunRepository implements RunStorePort {
         takeover,
         readyAt: r.ready_at === null ? null : Number(r.ready_at),
         claimedAt: now,
-        signals: signals
-          .filter((s) => s.run_id === r.run_id && (s.step_key === null || s.step_key === r.key))
-          .map((s) => ({
-            kind: s.kind as SignalKind,
-            stepKey: s.step_key,
-            by: s.by,
-            reason: s.reason,
-            value: s.value,
-            at: new Date(Number(s.at)).toISOString(),
-          })),
       });
     }
     if (result.some((c) => c.takeover)) {
@@ -335,6 +314,25 @@ export class RunRepository implements RunStorePort {
       });
     }
     return result;
+  }
+
+  /** Signals addressed to a step or to its whole run, oldest first (read when a handler asks). */
+  async signalsFor(runId: string, stepKey: string): Promise<RunSignal[]> {
+    const rows = await this.database.db
+      .selectFrom("run_signals")
+      .selectAll()
+      .where("run_id", "=", runId)
+      .where((eb) => eb.or([eb("step_key", "is", null), eb("step_key", "=", stepKey)]))
+      .orderBy("id")
+      .execute();
+    return rows.map((s) => ({
+      kind: s.kind as SignalKind,
+      stepKey: s.step_key,
+      by: s.by,
+      reason: s.reason,
+      value: s.value,
+      at: new Date(Number(s.at)).toISOString(),
+    }));
   }
 
   async heartbeat(fence: Fence, leaseMs: number, now: number): Promise<boolean> {
@@ -806,7 +804,8 @@ export class RunRepository implements RunStorePort {
       .where("direction", "=", "forward")
       .where("state", "in", ["pending", "ready", "running", "waiting"])
       .execute();
-    await this.insertSteps(trx, runId, plan, "rollback", now, latestLease);
+    const environment = rows[0]?.environment ?? "";
+    await this.insertSteps(trx, runId, environment, plan, "rollback", now, latestLease);
     await trx
       .updateTable("runs")
       .set({ phase: "RollingBack", updated_at: now })

@@ -54,6 +54,8 @@ export interface RunTable {
 export interface StepTable {
   id: string;
   run_id: string;
+  /** The run's environment, copied so that claiming needs no second query. */
+  environment: string;
   key: string;
   kind: string;
   service: string | null;

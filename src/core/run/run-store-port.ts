@@ -18,7 +18,6 @@ export interface ClaimedStep {
   readonly takeover: boolean;
   readonly readyAt: number | null;
   readonly claimedAt: number;
-  readonly signals: readonly RunSignal[];
 }
 
 export interface RetryPolicy {
@@ -34,6 +33,8 @@ export interface RetryPolicy {
 export interface RunStorePort {
   claim(owner: string, leaseMs: number, limit: number, now: number): Promise<ClaimedStep[]>;
   heartbeat(fence: Fence, leaseMs: number, now: number): Promise<boolean>;
+  /** Signals for a step or its run, oldest first; read only by handlers that wait for people. */
+  signalsFor(runId: string, stepKey: string): Promise<RunSignal[]>;
   checkpoint(fence: Fence, output: Record<string, unknown>, now: number): Promise<boolean>;
   complete(fence: Fence, outcome: StepOutcome, now: number, retry: RetryPolicy): Promise<boolean>;
   /** Several outcomes in one transaction (group commit); one boolean per item. */

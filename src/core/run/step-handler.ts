@@ -27,7 +27,8 @@ export interface StepContext {
   readonly input: Record<string, unknown>;
   /** The last checkpointed output (survives crashes and takeovers). */
   readonly output: Record<string, unknown>;
-  readonly signals: readonly RunSignal[];
+  /** Signals people sent to this step or its run, oldest first. */
+  signals(): Promise<readonly RunSignal[]>;
   readonly fence: Fence;
   /** Aborted when the lease is lost or the run stops: stop acting at once. */
   readonly abort: AbortSignal;

@@ -9,7 +9,7 @@ export const gateHandler: StepHandler = {
   revertible: false,
   async reconcile(ctx: StepContext): Promise<StepOutcome> {
     if (ctx.direction === "rollback") return { kind: "succeeded", message: "nothing to revert" };
-    const mine = ctx.signals.filter((s) => s.stepKey === ctx.key);
+    const mine = (await ctx.signals()).filter((s) => s.stepKey === ctx.key);
     const verdict = mine.findLast((s) => s.kind === "approve" || s.kind === "promote" || s.kind === "judge");
     if (verdict?.kind === "judge" && verdict.value === "fail") {
       return {

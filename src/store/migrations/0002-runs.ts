@@ -23,6 +23,7 @@ export const runs = (dialect: DialectName): Migration => ({
       .createTable("steps")
       .addColumn("id", "text", (c) => c.primaryKey())
       .addColumn("run_id", "text", (c) => c.notNull().references("runs.id"))
+      .addColumn("environment", "text", (c) => c.notNull())
       .addColumn("key", "text", (c) => c.notNull())
       .addColumn("kind", "text", (c) => c.notNull())
       .addColumn("service", "text")
