@@ -7,91 +7,23 @@ import { checkRunPlan, type PlannedStep, type RunPlan } from "../core/run/run-pl
 import type { ClaimedStep, RetryPolicy, RunStorePort } from "../core/run/run-store-port.js";
 import { type RunSignal, type SignalKind, STEP_SIGNALS } from "../core/run/signal.js";
 import type { Fence, StepOutcome } from "../core/run/step-handler.js";
+import { stepRowForOutcome } from "../core/run/step-outcome-row.js";
 import type { StepState } from "../core/run/step-state.js";
 import type { Database } from "./database.js";
+import {
+  type EventRow,
+  eventRow,
+  insertEvents,
+  json,
+  type RunEvent,
+  type RunRecord,
+  type StepRecord,
+  type Trx,
+  toRun,
+  toStepRecord,
+  toView,
+} from "./run-records.js";
 import type { Schema, StepTable } from "./schema.js";
-
-type Trx = Transaction<Schema>;
-
-export interface RunRecord {
-  readonly id: string;
-  readonly release: string;
-  readonly environment: string;
-  readonly phase: RunPhase;
-  readonly message: string;
-  readonly conditions: unknown;
-  readonly startedBy: string | null;
-  readonly createdAt: number;
-  readonly updatedAt: number;
-  readonly finishedAt: number | null;
-}
-
-export interface StepRecord {
-  readonly id: string;
-  readonly key: string;
-  readonly kind: string;
-  readonly service: string | null;
-  readonly wave: number;
-  readonly direction: "forward" | "rollback";
-  readonly state: StepState;
-  readonly attempt: number;
-  readonly message: string | null;
-  readonly output: Record<string, unknown>;
-  readonly leaseOwner: string | null;
-  readonly startedAt: number | null;
-  readonly finishedAt: number | null;
-}
-
-export interface RunEvent {
-  readonly id: number;
-  readonly runId: string;
-  readonly at: number;
-  readonly type: string;
-  readonly stepKey: string | null;
-  readonly data: Record<string, unknown>;
-}
-
-const json = (s: string) => JSON.parse(s) as Record<string, unknown>;
-
-function toView(r: StepTable): StepView {
-  return {
-    key: r.key,
-    kind: r.kind,
-    wave: r.wave,
-    dependsOn: JSON.parse(r.depends_on) as string[],
-    state: r.state as StepState,
-    direction: r.direction as "forward" | "rollback",
-    service: r.service,
-    input: json(r.input),
-  };
-}
-
-interface EventRow {
-  run_id: string;
-  at: number;
-  type: string;
-  step_key: string | null;
-  data: string;
-}
-
-function eventRow(
-  runId: string,
-  at: number,
-  type: string,
-  stepKey: string | null,
-  data: Record<string, unknown> = {},
-): EventRow {
-  return { run_id: runId, at, type, step_key: stepKey, data: JSON.stringify(data) };
-}
-
-/** One multi-row insert for all events of a transaction. */
-async function insertEvents(trx: Trx, events: readonly EventRow[]): Promise<void> {
-  if (events.length > 0)
-    await trx
-      .insertInto("run_events")
-      .values([...events])
-      .execute();
-}
 
 /** Kinds whose handlers change the world and must be reverted on abort (set by the server's registry). */
 export type RevertibleKinds = (kind: string) => boolean;
@@ -405,65 +337,6 @@ export class RunRepository implements RunStorePort {
     return results;
   }
 
-  /** The step row an outcome leads to; attempts are needed only for failures (retry or not). */
-  private static outcomeRow(outcome: StepOutcome, attempt: number, now: number, retry: RetryPolicy) {
-    switch (outcome.kind) {
-      case "succeeded":
-        return {
-          type: "step.succeeded",
-          state: "succeeded",
-          message: outcome.message ?? null,
-          output: outcome.output ? JSON.stringify(outcome.output) : null,
-          wakeAt: null,
-          readyAt: null,
-          dueAt: null,
-          finishedAt: now,
-        };
-      case "waiting": {
-        const until = outcome.until ? outcome.until.getTime() : null;
-        return {
-          type: "step.waiting",
-          state: "waiting",
-          message: outcome.message,
-          output: null,
-          wakeAt: until,
-          readyAt: null,
-          dueAt: until,
-          finishedAt: null,
-        };
-      }
-      case "failed": {
-        if (outcome.retryable === true && attempt < retry.maxAttempts) {
-          const readyAt = now + retry.backoffMs(attempt);
-          return {
-            type: "step.retrying",
-            state: "ready",
-            message: `attempt ${attempt} failed, retrying: ${outcome.message}`,
-            output: null,
-            wakeAt: null,
-            readyAt,
-            dueAt: readyAt,
-            finishedAt: null,
-          };
-        }
-        return {
-          type: "step.failed",
-          state: "failed",
-          message: outcome.message,
-          output: null,
-          wakeAt: null,
-          readyAt: null,
-          dueAt: null,
-          finishedAt: now,
-        };
-      }
-      default: {
-        const never: never = outcome;
-        throw new Error(`unhandled outcome ${JSON.stringify(never)}`);
-      }
-    }
-  }
-
   /**
    * Writes every outcome in one fenced UPDATE … FROM (VALUES …) (SQLite 3.33+ and PostgreSQL): a row
    * is written only while its lease generation is current and the step still running.
@@ -488,7 +361,7 @@ export class RunRepository implements RunStorePort {
     }
     const rows = items.map(({ fence, outcome }) => ({
       fence,
-      row: RunRepository.outcomeRow(outcome, attempts.get(fence.stepId) ?? 0, now, retry),
+      row: stepRowForOutcome(outcome, attempts.get(fence.stepId) ?? 0, now, retry),
       outcome,
     }));
     const big = (v: number | null) => sql`cast(${v} as bigint)`;
@@ -875,37 +748,4 @@ export class RunRepository implements RunStorePort {
   }
 }
 
-function toRun(r: Schema["runs"]): RunRecord {
-  return {
-    id: r.id,
-    release: r.release,
-    environment: r.environment,
-    phase: r.phase as RunPhase,
-    message: r.message,
-    conditions: JSON.parse(r.conditions),
-    startedBy: r.started_by,
-    createdAt: Number(r.created_at),
-    updatedAt: Number(r.updated_at),
-    finishedAt: r.finished_at === null ? null : Number(r.finished_at),
-  };
-}
-
-function toStepRecord(r: StepTable): StepRecord {
-  return {
-    id: r.id,
-    key: r.key,
-    kind: r.kind,
-    service: r.service,
-    wave: r.wave,
-    direction: r.direction as "forward" | "rollback",
-    state: r.state as StepState,
-    attempt: Number(r.attempt),
-    message: r.message,
-    output: json(r.output),
-    leaseOwner: r.lease_owner,
-    startedAt: r.started_at === null ? null : Number(r.started_at),
-    finishedAt: r.finished_at === null ? null : Number(r.finished_at),
-  };
-}
-
-export type { RunSignal };
+export type { RunEvent, RunRecord, RunSignal, StepRecord };
