@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { readFile, rm } from "node:fs/promises";
+import { chmod, copyFile, mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, describe, expect, it } from "vitest";
@@ -156,8 +157,15 @@ describe("command driver", () => {
   });
 
   it("runs as the configured account, and refuses one that does not exist", async () => {
+    // The checkout may sit under a directory only root can enter (CI clones into a private temp
+    // dir), so the script the other account runs is copied where every account can reach it.
+    const shared = await mkdtemp(join(tmpdir(), "upshift-as-nobody-"));
+    await chmod(shared, 0o755);
+    const script = join(shared, "whoami.sh");
+    await copyFile(fx("whoami.sh"), script);
+    await chmod(script, 0o755);
     const asNobody = createCommandDriver({
-      commands: { deploy: ["false"], observe: ["false"], retire: [fx("whoami.sh")] },
+      commands: { deploy: ["false"], observe: ["false"], retire: [script] },
       user: "nobody",
     });
     const run = asNobody.retire(target, "blue", opts("k"));
@@ -170,6 +178,7 @@ describe("command driver", () => {
     await expect(ghost.retire(target, "blue", opts("k"))).rejects.toThrow(
       "the command driver runs as user no-such-user-upshift, who does not exist on this host",
     );
+    await rm(shared, { recursive: true, force: true });
   });
 
   it("refuses to deploy when a secret cannot be read, before running anything", async () => {
