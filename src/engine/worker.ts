@@ -51,6 +51,8 @@ export class Worker {
   private readonly clock: () => number;
   private readonly log: WorkerLog;
   private readonly controllers = new Set<AbortController>();
+  private readonly leases = new Map<string, { fence: Fence; controller: AbortController }>();
+  private heartbeats: ReturnType<typeof setInterval> | undefined;
 
   constructor(private readonly options: WorkerOptions) {
     this.leaseMs = options.leaseMs ?? 15_000;
@@ -65,7 +67,22 @@ export class Worker {
     if (this.running) return;
     this.running = true;
     this.unsubscribe = this.options.wakeUps.subscribe(() => this.kick());
+    this.heartbeats = setInterval(() => this.beat(), Math.max(50, Math.floor(this.leaseMs / 3)));
     this.loopDone = this.loop();
+  }
+
+  /** One timer renews every lease this worker holds; a lease found lost stops its step at once. */
+  private beat(): void {
+    for (const [stepId, { fence, controller }] of this.leases) {
+      this.options.store.heartbeat(fence, this.leaseMs, this.clock()).then(
+        (ok) => {
+          if (!ok) controller.abort(new LeaseLostError(stepId, fence.generation));
+        },
+        () => {
+          // A failed heartbeat is retried at the next beat; the lease outlives two misses.
+        },
+      );
+    }
   }
 
   /** Stops claiming; waits for steps in flight (their leases stay valid until they finish). */
@@ -75,12 +92,14 @@ export class Worker {
     this.kick();
     await this.loopDone;
     await Promise.allSettled([...this.inflight]);
+    clearInterval(this.heartbeats);
   }
 
   /** Stops at once, abandoning steps in flight as a crash would (their leases expire; others take over). */
   async halt(): Promise<void> {
     this.running = false;
     this.unsubscribe?.();
+    clearInterval(this.heartbeats);
     for (const c of this.controllers) c.abort(new Error("worker halted"));
     this.kick();
     await this.loopDone;
@@ -156,19 +175,7 @@ export class Worker {
     const fence = { stepId: step.id, generation: step.generation, runId: step.runId };
     const controller = new AbortController();
     this.controllers.add(controller);
-    const beat = setInterval(
-      () => {
-        this.options.store.heartbeat(fence, this.leaseMs, this.clock()).then(
-          (ok) => {
-            if (!ok) controller.abort(new LeaseLostError(step.id, step.generation));
-          },
-          () => {
-            // A failed heartbeat is retried at the next beat; the lease outlives two misses.
-          },
-        );
-      },
-      Math.max(50, Math.floor(this.leaseMs / 3)),
-    );
+    this.leases.set(step.id, { fence, controller });
     try {
       if (step.takeover)
         this.log.warn(`taking over step ${step.key} of run ${step.runId}`, { attempt: step.attempt });
@@ -184,7 +191,7 @@ export class Worker {
       }
       this.log.warn(`recording step ${step.key} failed: ${String(error)}`);
     } finally {
-      clearInterval(beat);
+      this.leases.delete(step.id);
       this.controllers.delete(controller);
     }
   }
