@@ -1,3 +1,5 @@
+import { existsSync } from "node:fs";
+
 // Says loudly when the PostgreSQL suites cannot run, at the start and at the end of the run.
 const banner = [
   "",
@@ -6,8 +8,24 @@ const banner = [
   "",
 ].join("\n");
 
+/** Real peers some system tests start; outside CI their suites are skipped when missing, loudly. */
+const PEERS = [
+  ["/usr/sbin/nginx", "nginx"],
+  ["/usr/bin/prometheus", "prometheus"],
+] as const;
+
+function missingPeers(): string[] {
+  return PEERS.filter(([path]) => !existsSync(path)).map(([, pkg]) => pkg);
+}
+
 export function setup(): void {
   if (!process.env.UPSHIFT_TEST_DATABASE_URL) console.warn(banner);
+  const missing = missingPeers();
+  if (missing.length > 0) {
+    console.warn(
+      `\n!!! ${missing.join(", ")} not installed: ${process.env.CI ? "their suites WILL FAIL in CI" : "their suites are SKIPPED"} (apt-get install -y ${missing.join(" ")}).\n`,
+    );
+  }
 }
 
 export function teardown(): void {
