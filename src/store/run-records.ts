@@ -1,4 +1,4 @@
-import type { Transaction } from "kysely";
+import { sql, type Transaction } from "kysely";
 import type { StepView } from "../core/run/run-graph.js";
 import type { RunPhase } from "../core/run/run-phase.js";
 import type { StepState } from "../core/run/step-state.js";
@@ -79,11 +79,9 @@ export function eventRow(
 
 /** One multi-row insert for all events of a transaction. */
 export async function insertEvents(trx: Trx, events: readonly EventRow[]): Promise<void> {
-  if (events.length > 0)
-    await trx
-      .insertInto("run_events")
-      .values([...events])
-      .execute();
+  if (events.length === 0) return;
+  const rows = events.map((e) => sql`(${e.run_id}, ${e.at}, ${e.type}, ${e.step_key}, ${e.data})`);
+  await sql`insert into run_events (run_id, at, type, step_key, data) values ${sql.join(rows)}`.execute(trx);
 }
 
 export function toRun(r: Schema["runs"]): RunRecord {

@@ -422,23 +422,24 @@ export class RunRepository implements RunStorePort {
   ): Promise<void> {
     if (runIds.length === 0) return;
     // Only what readiness and status need: no inputs or outputs to parse on the hot path.
-    const rows = await trx
-      .selectFrom("steps")
-      .innerJoin("runs", "runs.id", "steps.run_id")
-      .select([
-        "steps.id",
-        "steps.run_id",
-        "steps.key",
-        "steps.kind",
-        "steps.wave",
-        "steps.state",
-        "steps.direction",
-        "steps.depends_on",
-        "steps.message",
-        "runs.phase as run_phase",
-      ])
-      .where("steps.run_id", "in", [...runIds])
-      .execute();
+    // Raw SQL on the hot path: the builder's per-call compile costs more than the query on SQLite.
+    const rows = (
+      await sql<{
+        id: string;
+        run_id: string;
+        key: string;
+        kind: string;
+        wave: number;
+        state: string;
+        direction: string;
+        depends_on: string;
+        message: string | null;
+        run_phase: string;
+      }>`
+        select s.id, s.run_id, s.key, s.kind, s.wave, s.state, s.direction, s.depends_on, s.message, r.phase as run_phase
+        from steps s join runs r on r.id = s.run_id
+        where s.run_id in (${sql.join([...runIds])})`.execute(trx)
+    ).rows;
     const byRun = new Map<string, typeof rows>();
     for (const r of rows) byRun.set(r.run_id, [...(byRun.get(r.run_id) ?? []), r]);
     const readyIds: string[] = [];
@@ -490,12 +491,9 @@ export class RunRepository implements RunStorePort {
       if (terminal) await trx.deleteFrom("run_locks").where("run_id", "=", runId).execute();
     }
     if (readyIds.length > 0)
-      await trx
-        .updateTable("steps")
-        .set({ state: "ready", ready_at: now, due_at: now })
-        .where("id", "in", readyIds)
-        .where("state", "=", "pending")
-        .execute();
+      await sql`update steps set state = 'ready', ready_at = ${now}, due_at = ${now} where id in (${sql.join(readyIds)}) and state = 'pending'`.execute(
+        trx,
+      );
   }
 
   async nextDueAt(now: number): Promise<number | null> {
