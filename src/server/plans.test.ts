@@ -102,6 +102,30 @@ describe.each(STORE_TARGETS)("plans and release runs over HTTP on $name", (targe
       by: "ops",
       reason: "not today",
     });
+    // Every mutation above is in the hash-chained audit log, with who did it, and the chain holds.
+    const actions: string[] = [];
+    await store.audit.scan((batch) => {
+      for (const r of batch) actions.push(`${r.actor} ${r.action} ${r.subject.split("/")[0]}`);
+    });
+    const kinds = [
+      "Service",
+      "Service",
+      "Service",
+      "Service",
+      "Environment",
+      "Environment",
+      "Calendar",
+      "Policy",
+      "Resource",
+      "Release",
+    ];
+    expect(actions).toEqual([
+      "store token.create token",
+      ...kinds.map((k) => `ops document.apply ${k}`),
+      "ops run.start run",
+      "ops run.signal run",
+    ]);
+    expect((await store.audit.verify()).kind).toBe("intact");
   });
 
   it("serves the change calendar as iCalendar that ical.js parses", async () => {

@@ -56,6 +56,21 @@ export class AuditRepository {
     });
   }
 
+  /**
+   * Appends inside the caller's transaction, so the audit entry and the change it records commit
+   * together or not at all. On PostgreSQL the advisory lock serializes appenders across replicas; on
+   * SQLite the caller's transaction already holds the single writer by the time it writes.
+   */
+  async appendWithin(trx: Kysely<Schema>, entries: readonly NewAuditEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    if (this.database.dialect === "postgres")
+      await sql`select pg_advisory_xact_lock(hashtext('upshift.audit'))`.execute(trx);
+    const head = await readHead(trx);
+    await writeRecords(trx, this.database.dialect, "audit_log", entries.length, (from, to, after) =>
+      chainStoredEntries(after ?? head, entries.slice(from, to)),
+    );
+  }
+
   /** The last record's `{ seq, hash }`, or the genesis when the log is empty. */
   async head(): Promise<ChainPoint> {
     return readHead(this.database.db);

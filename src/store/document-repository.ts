@@ -6,6 +6,7 @@ import { referrersOf } from "../core/documents/references.js";
 import { type ValidationResult, validateSources } from "../core/documents/validate-documents.js";
 import type { SourceFile } from "../core/documents/yaml-source.js";
 import { ConflictError, InputError, NotFoundError } from "../core/errors/domain-error.js";
+import type { AuditRepository } from "./audit-repository.js";
 import type { Database } from "./database.js";
 import { serializeWrites } from "./serialize-writes.js";
 
@@ -58,7 +59,10 @@ const toStored = (r: Row): StoredDocument => ({
 
 /** Documents with generations, content hashes and history, on SQLite or PostgreSQL. */
 export class DocumentRepository {
-  constructor(private readonly database: Database) {}
+  constructor(
+    private readonly database: Database,
+    private readonly audit: AuditRepository,
+  ) {}
 
   /** Every stored document of `kind` (or of all kinds), ordered by kind and name. */
   async list(kind?: DocumentKind): Promise<StoredDocument[]> {
@@ -176,6 +180,19 @@ export class DocumentRepository {
           })
           .execute();
       }
+      if (!options.dryRun) {
+        const changed = outcomes.filter((o) => o.action !== "unchanged");
+        await this.audit.appendWithin(
+          trx,
+          changed.map((o) => ({
+            at,
+            actor: options.actor ?? "anonymous",
+            action: "document.apply",
+            subject: `${o.kind}/${o.name}`,
+            data: { generation: o.generation, hash: o.hash, action: o.action },
+          })),
+        );
+      }
       return { outcomes, validation };
     });
   }
@@ -206,6 +223,15 @@ export class DocumentRepository {
         );
       }
       await trx.deleteFrom("documents").where("kind", "=", kind).where("name", "=", name).execute();
+      await this.audit.appendWithin(trx, [
+        {
+          at: options.now.toISOString(),
+          actor: options.actor ?? "anonymous",
+          action: "document.delete",
+          subject: `${kind}/${name}`,
+          data: { generation: target.generation + 1, hash: target.hash },
+        },
+      ]);
       await trx
         .insertInto("document_history")
         .values({

@@ -9,6 +9,7 @@ import { type RunSignal, type SignalKind, STEP_SIGNALS } from "../core/run/signa
 import type { Fence, StepOutcome } from "../core/run/step-handler.js";
 import { stepRowForOutcome } from "../core/run/step-outcome-row.js";
 import type { StepState } from "../core/run/step-state.js";
+import type { AuditRepository } from "./audit-repository.js";
 import type { Database } from "./database.js";
 import {
   type EventRow,
@@ -33,6 +34,7 @@ export class RunRepository implements RunStorePort {
   constructor(
     private readonly database: Database,
     private readonly onReady: () => void,
+    private readonly audit: AuditRepository,
     private revertible: RevertibleKinds = () => false,
   ) {}
 
@@ -121,6 +123,15 @@ export class RunRepository implements RunStorePort {
           .values({ service, environment: plan.environment, run_id: id })
           .execute();
       await this.insertSteps(trx, id, plan.environment, plan.steps, "forward", now);
+      await this.audit.appendWithin(trx, [
+        {
+          at: new Date(now).toISOString(),
+          actor: options.startedBy ?? "anonymous",
+          action: "run.start",
+          subject: `run/${id}`,
+          data: { release: plan.release, environment: plan.environment, steps: plan.steps.length },
+        },
+      ]);
       await this.event(trx, id, now, "run.created", null, {
         release: plan.release,
         environment: plan.environment,
@@ -558,6 +569,15 @@ export class RunRepository implements RunStorePort {
         reason: input.reason ?? null,
         value: input.value ?? null,
       });
+      await this.audit.appendWithin(trx, [
+        {
+          at: new Date(now).toISOString(),
+          actor: input.by,
+          action: "run.signal",
+          subject: `run/${runId}`,
+          data: { kind: input.kind, step: stepKey, reason: input.reason ?? null, value: input.value ?? null },
+        },
+      ]);
       const setPhase = (p: RunPhase) =>
         trx.updateTable("runs").set({ phase: p, updated_at: now }).where("id", "=", runId).execute();
       switch (input.kind) {

@@ -23,6 +23,8 @@ export interface Store {
 /** Opens the configured database, migrates it, and wires the repositories. */
 export async function openStore(config: StoreConfig): Promise<Store> {
   const database = await openDatabase(config);
+  // Every mutation appends to the audit log in its own transaction (see AuditRepository.appendWithin).
+  const audit = new AuditRepository(database);
   let wakeUps: LocalWakeUps | PgWakeUps;
   if (database.dialect === "postgres" && config.databaseUrl) {
     const pgWakeUps = new PgWakeUps(config.databaseUrl, config.pgSchema);
@@ -31,11 +33,11 @@ export async function openStore(config: StoreConfig): Promise<Store> {
   } else wakeUps = new LocalWakeUps();
   return {
     database,
-    documents: new DocumentRepository(database),
-    tokens: new TokenRepository(database),
-    runs: new RunRepository(database, () => wakeUps.notify()),
+    documents: new DocumentRepository(database, audit),
+    tokens: new TokenRepository(database, audit),
+    runs: new RunRepository(database, () => wakeUps.notify(), audit),
     plans: new PlanRepository(database),
-    audit: new AuditRepository(database),
+    audit,
     wakeUps,
     close: async () => {
       await wakeUps.close();

@@ -1,6 +1,7 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import type { Role } from "../core/auth/role.js";
 import { ConflictError, NotFoundError } from "../core/errors/domain-error.js";
+import type { AuditRepository } from "./audit-repository.js";
 import type { Database } from "./database.js";
 
 export interface TokenInfo {
@@ -21,7 +22,10 @@ function hashToken(token: string): string {
 
 /** API tokens: the secret is shown once at creation; only its hash is stored. */
 export class TokenRepository {
-  constructor(private readonly database: Database) {}
+  constructor(
+    private readonly database: Database,
+    private readonly audit: AuditRepository,
+  ) {}
 
   async create(name: string, role: Role, now: Date): Promise<{ token: string; info: TokenInfo }> {
     const active = await this.database.db
@@ -44,18 +48,30 @@ export class TokenRepository {
       revokedAt: null,
       lastUsedAt: null,
     };
-    await this.database.db
-      .insertInto("api_tokens")
-      .values({
-        id: info.id,
-        name,
-        role,
-        hash: hashToken(token),
-        created_at: info.createdAt,
-        revoked_at: null,
-        last_used_at: null,
-      })
-      .execute();
+    await this.database.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto("api_tokens")
+        .values({
+          id: info.id,
+          name,
+          role,
+          hash: hashToken(token),
+          created_at: info.createdAt,
+          revoked_at: null,
+          last_used_at: null,
+        })
+        .execute();
+      // Never the secret: only who got which role.
+      await this.audit.appendWithin(trx, [
+        {
+          at: info.createdAt,
+          actor: "store",
+          action: "token.create",
+          subject: `token/${info.id}`,
+          data: { name, role },
+        },
+      ]);
+    });
     return { token, info };
   }
 
@@ -86,11 +102,22 @@ export class TokenRepository {
       all.find((t) => t.id === idOrName) ?? all.find((t) => t.name === idOrName && t.revokedAt === null);
     if (target === undefined)
       throw new NotFoundError("token.not-found", `no token with id or name "${idOrName}"`);
-    await this.database.db
-      .updateTable("api_tokens")
-      .set({ revoked_at: now.toISOString() })
-      .where("id", "=", target.id)
-      .execute();
+    await this.database.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable("api_tokens")
+        .set({ revoked_at: now.toISOString() })
+        .where("id", "=", target.id)
+        .execute();
+      await this.audit.appendWithin(trx, [
+        {
+          at: now.toISOString(),
+          actor: "store",
+          action: "token.revoke",
+          subject: `token/${target.id}`,
+          data: { name: target.name },
+        },
+      ]);
+    });
     return { ...target, revokedAt: now.toISOString() };
   }
 
