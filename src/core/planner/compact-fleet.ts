@@ -1,3 +1,5 @@
+import { StringInterner } from "./string-interner.js";
+
 /** The shape compactFleet reads (structurally a FleetService; no import, so no cycle). */
 interface VersionSource {
   readonly provides: readonly { readonly api: string; readonly version: string }[];
@@ -44,27 +46,17 @@ export interface CompactFleet {
   readonly rangeNames: readonly string[];
 }
 
-/** Interns names to small integers, so that indexes are arrays rather than hash maps. */
-class Interner {
-  readonly names: string[] = [];
-  readonly #ids = new Map<string, number>();
-
-  id(name: string): number {
-    let id = this.#ids.get(name);
-    if (id === undefined) {
-      id = this.names.length;
-      this.#ids.set(name, id);
-      this.names.push(name);
-    }
-    return id;
-  }
+/** The first position of `api` in a provides list: lists are a handful long, so a scan. */
+function firstOf(provides: readonly { readonly api: string }[], api: string): number {
+  for (let a = 0; a < provides.length; a++) if (provides[a]?.api === api) return a;
+  return -1;
 }
 
 function servedRows(
   services: readonly ServiceSource[],
   pick: (s: ServiceSource) => VersionSource | undefined,
-  apis: Interner,
-  versions: Interner,
+  apis: StringInterner,
+  versions: StringInterner,
 ): ServedRows {
   let capacity = 0;
   for (const s of services) capacity += pick(s)?.provides.length ?? 0;
@@ -74,22 +66,25 @@ function servedRows(
   const version = new Int32Array(capacity);
   let entries = 0;
   let count = 0;
-  services.forEach((s, i) => {
-    const provides = pick(s)?.provides ?? [];
+  for (let i = 0; i < services.length; i++) {
+    const provides = pick(services[i] as ServiceSource)?.provides ?? [];
     for (let a = 0; a < provides.length; a++) {
-      const name = provides[a]?.api;
-      if (name === undefined || provides.findIndex((q) => q.api === name) < a) continue; // one entry per API
+      const name = (provides[a] as { readonly api: string }).api;
+      if (firstOf(provides, name) < a) continue; // one entry per API
       api[entries] = apis.id(name);
       const first = count;
-      for (const q of provides) {
+      for (let b = a; b < provides.length; b++) {
+        const q = provides[b] as { readonly api: string; readonly version: string };
         if (q.api !== name) continue;
         const id = versions.id(q.version);
-        if (!version.subarray(first, count).includes(id)) version[count++] = id;
+        let seen = false;
+        for (let j = first; j < count && !seen; j++) seen = version[j] === id;
+        if (!seen) version[count++] = id;
       }
       versionStart[++entries] = count;
     }
     start[i + 1] = entries;
-  });
+  }
   return {
     start,
     api: api.subarray(0, entries),
@@ -101,8 +96,8 @@ function servedRows(
 function needRows(
   services: readonly ServiceSource[],
   pick: (s: ServiceSource) => VersionSource | undefined,
-  apis: Interner,
-  ranges: Interner,
+  apis: StringInterner,
+  ranges: StringInterner,
 ): NeedRows {
   let capacity = 0;
   for (const s of services) capacity += pick(s)?.requires.length ?? 0;
@@ -110,19 +105,21 @@ function needRows(
   const api = new Int32Array(capacity);
   const range = new Int32Array(capacity);
   let k = 0;
-  services.forEach((s, i) => {
-    for (const need of pick(s)?.requires ?? []) {
+  for (let i = 0; i < services.length; i++) {
+    const requires = pick(services[i] as ServiceSource)?.requires ?? [];
+    for (let r = 0; r < requires.length; r++) {
+      const need = requires[r] as { readonly api: string; readonly range: string };
       api[k] = apis.id(need.api);
       range[k++] = ranges.id(need.range);
     }
     start[i + 1] = k;
-  });
+  }
   return { start, api, range };
 }
 
 /** Flattens a fleet; a service that does not move has empty target rows. */
 export function compactFleet(services: readonly ServiceSource[]): CompactFleet {
-  const [apis, versions, ranges] = [new Interner(), new Interner(), new Interner()];
+  const [apis, versions, ranges] = [new StringInterner(), new StringInterner(), new StringInterner()];
   const current = (s: ServiceSource) => s.current;
   const target = (s: ServiceSource) => s.target;
   return {
