@@ -93,28 +93,53 @@ function servedRows(
   };
 }
 
+/**
+ * Requirements of both sides in one pass per service: a target requirement on the same API and
+ * range as the current one at its position (the usual case: a release keeps most requirements)
+ * reuses its ids while both strings are still in cache, instead of hashing them again.
+ */
 function needRows(
   services: readonly ServiceSource[],
-  pick: (s: ServiceSource) => VersionSource | undefined,
   apis: StringInterner,
   ranges: StringInterner,
-): NeedRows {
-  let capacity = 0;
-  for (const s of services) capacity += pick(s)?.requires.length ?? 0;
-  const start = new Int32Array(services.length + 1);
-  const api = new Int32Array(capacity);
-  const range = new Int32Array(capacity);
-  let k = 0;
-  for (let i = 0; i < services.length; i++) {
-    const requires = pick(services[i] as ServiceSource)?.requires ?? [];
-    for (let r = 0; r < requires.length; r++) {
-      const need = requires[r] as { readonly api: string; readonly range: string };
-      api[k] = apis.id(need.api);
-      range[k++] = ranges.id(need.range);
-    }
-    start[i + 1] = k;
+): [NeedRows, NeedRows] {
+  let [nowCapacity, nextCapacity] = [0, 0];
+  for (const s of services) {
+    nowCapacity += s.current.requires.length;
+    nextCapacity += s.target?.requires.length ?? 0;
   }
-  return { start, api, range };
+  const now = {
+    start: new Int32Array(services.length + 1),
+    api: new Int32Array(nowCapacity),
+    range: new Int32Array(nowCapacity),
+  };
+  const next = {
+    start: new Int32Array(services.length + 1),
+    api: new Int32Array(nextCapacity),
+    range: new Int32Array(nextCapacity),
+  };
+  let [k, t] = [0, 0];
+  for (let i = 0; i < services.length; i++) {
+    const service = services[i] as ServiceSource;
+    const current = service.current.requires;
+    const first = k;
+    for (const need of current) {
+      now.api[k] = apis.id(need.api);
+      now.range[k++] = ranges.id(need.range);
+    }
+    now.start[i + 1] = k;
+    const target = service.target?.requires ?? [];
+    for (let r = 0; r < target.length; r++) {
+      const need = target[r] as { readonly api: string; readonly range: string };
+      const same = current[r];
+      next.api[t] =
+        same !== undefined && same.api === need.api ? (now.api[first + r] ?? 0) : apis.id(need.api);
+      next.range[t++] =
+        same !== undefined && same.range === need.range ? (now.range[first + r] ?? 0) : ranges.id(need.range);
+    }
+    next.start[i + 1] = t;
+  }
+  return [now, next];
 }
 
 /** Flattens a fleet; a service that does not move has empty target rows. */
@@ -125,7 +150,7 @@ export function compactFleet(services: readonly ServiceSource[]): CompactFleet {
   return {
     moving: Uint8Array.from(services, (s) => (s.target === undefined ? 0 : 1)),
     served: [servedRows(services, current, apis, versions), servedRows(services, target, apis, versions)],
-    needs: [needRows(services, current, apis, ranges), needRows(services, target, apis, ranges)],
+    needs: needRows(services, apis, ranges),
     apiNames: apis.names,
     versionNames: versions.names,
     rangeNames: ranges.names,

@@ -30,6 +30,10 @@ export interface OrderingConstraints {
   readonly incompatible: readonly IncompatiblePair[];
 }
 
+// Shared, so that no array is built per consumer.
+const BOTH_SIDES: readonly Side[] = [CURRENT, TARGET];
+const CURRENT_SIDE: readonly Side[] = [CURRENT];
+
 function relationEdge(relation: PairRelation, consumer: number, provider: number): OrderingEdge | undefined {
   switch (relation.kind) {
     case "any":
@@ -97,10 +101,10 @@ export function buildOrderingConstraints(fleet: PlanningFleet, matches: RangeMat
     reached.push(p);
   };
   for (let c = 0; c < services.length; c++) {
-    for (const side of compact.moving[c] === 1 ? [CURRENT, TARGET] : [CURRENT]) {
-      const rows = compact.needs[side as Side];
+    for (const side of compact.moving[c] === 1 ? BOTH_SIDES : CURRENT_SIDE) {
+      const rows = compact.needs[side];
       for (let k = rows.start[c] ?? 0; k < (rows.start[c + 1] ?? 0); k++) {
-        if (skip[side as Side][k] === 1) continue;
+        if (skip[side][k] === 1) continue;
         const api = rows.api[k] ?? 0;
         for (let at = providers.start[api] ?? 0; at < (providers.start[api + 1] ?? 0); at++) {
           add(providers.list[at] ?? 0, k * 2 + side);

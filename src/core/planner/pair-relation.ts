@@ -132,13 +132,20 @@ function firstFailure(
  * (mixed, new); same wave visits (mixed, mixed). A service that does not move is its own target.
  */
 function relation(ctx: PairContext, c: number, p: number, checks: readonly NeedCheck[]): PairRelation {
-  const f = (side: VersionSide, phase: ProviderPhase) => firstFailure(ctx, c, p, checks, side, phase);
-  const sameWave = f("current", "mixed") ?? f("target", "mixed");
+  // Direct calls rather than a helper closure: this runs for every pair with a moving service.
+  const sameWave =
+    firstFailure(ctx, c, p, checks, "current", "mixed") ?? firstFailure(ctx, c, p, checks, "target", "mixed");
   if (sameWave === undefined) return ANY;
   const moving = c !== p && ctx.fleet.moving[c] === 1 && ctx.fleet.moving[p] === 1;
   if (!moving) return { kind: "never", reasons: [sameWave] };
-  const consumerFirst = f("current", "old") ?? f("target", "old") ?? f("target", "mixed");
-  const providerFirst = f("current", "mixed") ?? f("current", "new") ?? f("target", "new");
+  const consumerFirst =
+    firstFailure(ctx, c, p, checks, "current", "old") ??
+    firstFailure(ctx, c, p, checks, "target", "old") ??
+    firstFailure(ctx, c, p, checks, "target", "mixed");
+  const providerFirst =
+    firstFailure(ctx, c, p, checks, "current", "mixed") ??
+    firstFailure(ctx, c, p, checks, "current", "new") ??
+    firstFailure(ctx, c, p, checks, "target", "new");
   if (consumerFirst === undefined && providerFirst !== undefined)
     return { kind: "consumer-first", reason: providerFirst };
   if (providerFirst === undefined && consumerFirst !== undefined)
