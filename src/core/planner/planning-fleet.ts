@@ -61,22 +61,27 @@ function versionOf(
   return { version, provides: provides ?? [], requires: requires ?? [] };
 }
 
-function changesByService(input: PlanInput, known: ReadonlyMap<string, number>): Map<string, ReleaseChange> {
-  const changes = new Map<string, ReleaseChange>();
+/** Each service's change by service index: one lookup per change, none per service. */
+function changesByService(
+  input: PlanInput,
+  known: ReadonlyMap<string, number>,
+): (ReleaseChange | undefined)[] {
+  const changes = new Array<ReleaseChange | undefined>(known.size).fill(undefined);
   for (const change of input.release.spec.changes) {
-    if (!known.has(change.service)) {
+    const at = known.get(change.service);
+    if (at === undefined) {
       throw new InputError(
         "plan.unknown-service",
         `release ${input.release.metadata.name} changes service "${change.service}", which has no Service document`,
       );
     }
-    if (changes.has(change.service)) {
+    if (changes[at] !== undefined) {
       throw new InputError(
         "plan.duplicate-change",
         `release ${input.release.metadata.name} changes service "${change.service}" more than once`,
       );
     }
-    changes.set(change.service, change);
+    changes[at] = change;
   }
   return changes;
 }
@@ -98,10 +103,10 @@ export function resolvePlanningFleet(input: PlanInput, environment: string): Pla
     known.set(name, i);
   }
   const changes = changesByService(input, known);
-  const services = docs.map((doc): FleetService => {
+  const services = docs.map((doc, i): FleetService => {
     const spec = doc.spec;
     const running = spec.environments?.[environment]?.version ?? spec.version;
-    const change = changes.get(doc.metadata.name);
+    const change = changes[i];
     const before = versionOf(running, spec.provides, spec.requires);
     const after =
       change === undefined
