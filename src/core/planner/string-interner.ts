@@ -15,8 +15,19 @@ export class StringInterner {
   /** Name `id`'s code units are units[start[id] .. start[id + 1]). */
   #start = new Int32Array(513);
   #units = new Uint16Array(4096);
+  #last = "";
+  #lastId = -1;
 
   id(name: string): number {
+    // Fleets repeat a few ranges and versions in a row: the last name answers them without hashing.
+    if (name === this.#last && this.#lastId >= 0) return this.#lastId;
+    const id = this.#find(name);
+    this.#last = name;
+    this.#lastId = id;
+    return id;
+  }
+
+  #find(name: string): number {
     let hash = 0x811c9dc5 | 0;
     for (let i = 0; i < name.length; i++) hash = Math.imul(hash ^ name.charCodeAt(i), 0x01000193);
     const slots = this.#slots;
