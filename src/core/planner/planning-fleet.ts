@@ -86,21 +86,36 @@ function changesByService(
   return changes;
 }
 
+/** Services in name order; fleets usually arrive sorted, which one pass confirms without sorting. */
+function byName(services: readonly DocumentOf<"Service">[]): readonly DocumentOf<"Service">[] {
+  let previous = services[0]?.metadata.name ?? "";
+  for (const doc of services) {
+    const name = doc.metadata.name;
+    if (compareNames(previous, name) > 0) {
+      return [...services].sort((a, b) => compareNames(a.metadata.name, b.metadata.name));
+    }
+    previous = name;
+  }
+  return services;
+}
+
 /**
  * Resolves what runs in `environment` and what the release moves: the running version is the
  * Service's `environments.<env>.version` when set; a change whose version already runs there is
  * no move, and the service counts as running the change's provides/requires.
  */
 export function resolvePlanningFleet(input: PlanInput, environment: string): PlanningFleet {
-  const docs = [...input.services].sort((a, b) => compareNames(a.metadata.name, b.metadata.name));
+  const docs = byName(input.services);
   const known = new Map<string, number>();
+  let previous: string | undefined;
   for (let i = 0; i < docs.length; i++) {
     const name = (docs[i] as DocumentOf<"Service">).metadata.name;
     // Sorted, so a duplicate is next to its twin: no lookup per service.
-    if (i > 0 && docs[i - 1]?.metadata.name === name) {
+    if (name === previous) {
       throw new InputError("plan.duplicate-service", `service "${name}" is defined twice`);
     }
     known.set(name, i);
+    previous = name;
   }
   const changes = changesByService(input, known);
   const services = docs.map((doc, i): FleetService => {
