@@ -1,3 +1,5 @@
+import { StringInterner } from "./string-interner.js";
+
 /** The shape compactFleet reads (structurally a FleetService; no import, so no cycle). */
 interface VersionSource {
   readonly provides: readonly { readonly api: string; readonly version: string }[];
@@ -44,27 +46,17 @@ export interface CompactFleet {
   readonly rangeNames: readonly string[];
 }
 
-/** Interns names to small integers, so that indexes are arrays rather than hash maps. */
-class Interner {
-  readonly names: string[] = [];
-  readonly #ids = new Map<string, number>();
-
-  id(name: string): number {
-    let id = this.#ids.get(name);
-    if (id === undefined) {
-      id = this.names.length;
-      this.#ids.set(name, id);
-      this.names.push(name);
-    }
-    return id;
-  }
+/** The first position of `api` in a provides list: lists are a handful long, so a scan. */
+function firstOf(provides: readonly { readonly api: string }[], api: string): number {
+  for (let a = 0; a < provides.length; a++) if (provides[a]?.api === api) return a;
+  return -1;
 }
 
 function servedRows(
   services: readonly ServiceSource[],
   pick: (s: ServiceSource) => VersionSource | undefined,
-  apis: Interner,
-  versions: Interner,
+  apis: StringInterner,
+  versions: StringInterner,
 ): ServedRows {
   let capacity = 0;
   for (const s of services) capacity += pick(s)?.provides.length ?? 0;
@@ -74,22 +66,25 @@ function servedRows(
   const version = new Int32Array(capacity);
   let entries = 0;
   let count = 0;
-  services.forEach((s, i) => {
-    const provides = pick(s)?.provides ?? [];
+  for (let i = 0; i < services.length; i++) {
+    const provides = pick(services[i] as ServiceSource)?.provides ?? [];
     for (let a = 0; a < provides.length; a++) {
-      const name = provides[a]?.api;
-      if (name === undefined || provides.findIndex((q) => q.api === name) < a) continue; // one entry per API
+      const name = (provides[a] as { readonly api: string }).api;
+      if (firstOf(provides, name) < a) continue; // one entry per API
       api[entries] = apis.id(name);
       const first = count;
-      for (const q of provides) {
+      for (let b = a; b < provides.length; b++) {
+        const q = provides[b] as { readonly api: string; readonly version: string };
         if (q.api !== name) continue;
         const id = versions.id(q.version);
-        if (!version.subarray(first, count).includes(id)) version[count++] = id;
+        let seen = false;
+        for (let j = first; j < count && !seen; j++) seen = version[j] === id;
+        if (!seen) version[count++] = id;
       }
       versionStart[++entries] = count;
     }
     start[i + 1] = entries;
-  });
+  }
   return {
     start,
     api: api.subarray(0, entries),
@@ -98,37 +93,64 @@ function servedRows(
   };
 }
 
+/**
+ * Requirements of both sides in one pass per service: a target requirement on the same API and
+ * range as the current one at its position (the usual case: a release keeps most requirements)
+ * reuses its ids while both strings are still in cache, instead of hashing them again.
+ */
 function needRows(
   services: readonly ServiceSource[],
-  pick: (s: ServiceSource) => VersionSource | undefined,
-  apis: Interner,
-  ranges: Interner,
-): NeedRows {
-  let capacity = 0;
-  for (const s of services) capacity += pick(s)?.requires.length ?? 0;
-  const start = new Int32Array(services.length + 1);
-  const api = new Int32Array(capacity);
-  const range = new Int32Array(capacity);
-  let k = 0;
-  services.forEach((s, i) => {
-    for (const need of pick(s)?.requires ?? []) {
-      api[k] = apis.id(need.api);
-      range[k++] = ranges.id(need.range);
+  apis: StringInterner,
+  ranges: StringInterner,
+): [NeedRows, NeedRows] {
+  let [nowCapacity, nextCapacity] = [0, 0];
+  for (const s of services) {
+    nowCapacity += s.current.requires.length;
+    nextCapacity += s.target?.requires.length ?? 0;
+  }
+  const now = {
+    start: new Int32Array(services.length + 1),
+    api: new Int32Array(nowCapacity),
+    range: new Int32Array(nowCapacity),
+  };
+  const next = {
+    start: new Int32Array(services.length + 1),
+    api: new Int32Array(nextCapacity),
+    range: new Int32Array(nextCapacity),
+  };
+  let [k, t] = [0, 0];
+  for (let i = 0; i < services.length; i++) {
+    const service = services[i] as ServiceSource;
+    const current = service.current.requires;
+    const first = k;
+    for (const need of current) {
+      now.api[k] = apis.id(need.api);
+      now.range[k++] = ranges.id(need.range);
     }
-    start[i + 1] = k;
-  });
-  return { start, api, range };
+    now.start[i + 1] = k;
+    const target = service.target?.requires ?? [];
+    for (let r = 0; r < target.length; r++) {
+      const need = target[r] as { readonly api: string; readonly range: string };
+      const same = current[r];
+      next.api[t] =
+        same !== undefined && same.api === need.api ? (now.api[first + r] ?? 0) : apis.id(need.api);
+      next.range[t++] =
+        same !== undefined && same.range === need.range ? (now.range[first + r] ?? 0) : ranges.id(need.range);
+    }
+    next.start[i + 1] = t;
+  }
+  return [now, next];
 }
 
 /** Flattens a fleet; a service that does not move has empty target rows. */
 export function compactFleet(services: readonly ServiceSource[]): CompactFleet {
-  const [apis, versions, ranges] = [new Interner(), new Interner(), new Interner()];
+  const [apis, versions, ranges] = [new StringInterner(), new StringInterner(), new StringInterner()];
   const current = (s: ServiceSource) => s.current;
   const target = (s: ServiceSource) => s.target;
   return {
     moving: Uint8Array.from(services, (s) => (s.target === undefined ? 0 : 1)),
     served: [servedRows(services, current, apis, versions), servedRows(services, target, apis, versions)],
-    needs: [needRows(services, current, apis, ranges), needRows(services, target, apis, ranges)],
+    needs: needRows(services, apis, ranges),
     apiNames: apis.names,
     versionNames: versions.names,
     rangeNames: ranges.names,

@@ -2,19 +2,25 @@ import { compareNames, type FleetService } from "./planning-fleet.js";
 import type { PlanStep, PlanWave } from "./release-plan.js";
 import { backoutSeconds, ESTIMATE_DEFAULTS, rolloutSeconds } from "./rollout-estimate.js";
 
+const NONE: readonly string[] = Object.freeze([]);
+
 /**
  * Migrations that must run before the new version takes traffic: expand, then migrate
  * (backfill) — pgroll's "start" phase (xataio/pgroll, docs "Migration lifecycle").
  */
-function startMigrations(service: FleetService): string[] {
-  const all = service.change?.migrations ?? [];
+function startMigrations(service: FleetService): readonly string[] {
+  const all = service.change?.migrations;
+  // Most changes carry no migrations: no arrays are built for them.
+  if (all === undefined || all.length === 0) return NONE;
   return [...all.filter((m) => m.phase === "expand"), ...all.filter((m) => m.phase === "migrate")].map(
     (m) => m.name,
   );
 }
 
-function contractMigrations(service: FleetService): string[] {
-  return (service.change?.migrations ?? []).filter((m) => m.phase === "contract").map((m) => m.name);
+function contractMigrations(service: FleetService): readonly string[] {
+  const all = service.change?.migrations;
+  if (all === undefined || all.length === 0) return NONE;
+  return all.filter((m) => m.phase === "contract").map((m) => m.name);
 }
 
 function expandStep(service: FleetService): PlanStep[] {

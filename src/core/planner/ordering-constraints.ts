@@ -1,4 +1,4 @@
-import { CURRENT, type Side, TARGET } from "./compact-fleet.js";
+import { type CompactFleet, CURRENT, type Side, TARGET } from "./compact-fleet.js";
 import { findMissing, type MissingProvider } from "./missing-providers.js";
 import type { NeedRef, PairContext, PairRelation, RequirementFailure } from "./pair-relation.js";
 import { pairRelation } from "./pair-relation.js";
@@ -30,6 +30,49 @@ export interface OrderingConstraints {
   readonly incompatible: readonly IncompatiblePair[];
 }
 
+/** Above this many (range, version) cells the answers go in a Map rather than a flat table. */
+const TABLE_LIMIT = 1 << 22;
+
+/**
+ * Memoised semver answers by (range id, version id): a flat byte table (0 unknown, 1 yes, 2 no)
+ * when fleets use few distinct ranges and versions, as they do; the quiet pairs of a large fleet
+ * ask it once per requirement, and a byte read costs less than a Map lookup.
+ */
+function semverTable(
+  compact: CompactFleet,
+  matches: RangeMatcher,
+): (range: number, version: number) => boolean {
+  const versionCount = compact.versionNames.length;
+  const ask = (range: number, version: number) =>
+    matches(compact.versionNames[version] ?? "", compact.rangeNames[range] ?? "");
+  if (compact.rangeNames.length * versionCount > TABLE_LIMIT) {
+    const answers = new Map<number, boolean>();
+    return (range, version) => {
+      const key = range * versionCount + version;
+      let answer = answers.get(key);
+      if (answer === undefined) {
+        answer = ask(range, version);
+        answers.set(key, answer);
+      }
+      return answer;
+    };
+  }
+  const table = new Uint8Array(compact.rangeNames.length * versionCount);
+  return (range, version) => {
+    const key = range * versionCount + version;
+    let answer = table[key] ?? 0;
+    if (answer === 0) {
+      answer = ask(range, version) ? 1 : 2;
+      table[key] = answer;
+    }
+    return answer === 1;
+  };
+}
+
+// Shared, so that no array is built per consumer.
+const BOTH_SIDES: readonly Side[] = [CURRENT, TARGET];
+const CURRENT_SIDE: readonly Side[] = [CURRENT];
+
 function relationEdge(relation: PairRelation, consumer: number, provider: number): OrderingEdge | undefined {
   switch (relation.kind) {
     case "any":
@@ -60,20 +103,10 @@ export function buildOrderingConstraints(fleet: PlanningFleet, matches: RangeMat
     new Uint8Array(compact.needs[TARGET].api.length),
   ];
   const missing = findMissing(fleet, skip);
-  const answers = new Map<number, boolean>();
-  const versionCount = compact.versionNames.length;
   const ctx: PairContext = {
     fleet: compact,
     nameOf: (s) => services[s]?.name ?? "",
-    satisfies: (range, version) => {
-      const key = range * versionCount + version;
-      let answer = answers.get(key);
-      if (answer === undefined) {
-        answer = matches(compact.versionNames[version] ?? "", compact.rangeNames[range] ?? "");
-        answers.set(key, answer);
-      }
-      return answer;
-    },
+    satisfies: semverTable(compact, matches),
   };
   const edges: OrderingEdge[] = [];
   const incompatible: IncompatiblePair[] = [];
@@ -97,10 +130,10 @@ export function buildOrderingConstraints(fleet: PlanningFleet, matches: RangeMat
     reached.push(p);
   };
   for (let c = 0; c < services.length; c++) {
-    for (const side of compact.moving[c] === 1 ? [CURRENT, TARGET] : [CURRENT]) {
-      const rows = compact.needs[side as Side];
+    for (const side of compact.moving[c] === 1 ? BOTH_SIDES : CURRENT_SIDE) {
+      const rows = compact.needs[side];
       for (let k = rows.start[c] ?? 0; k < (rows.start[c + 1] ?? 0); k++) {
-        if (skip[side as Side][k] === 1) continue;
+        if (skip[side][k] === 1) continue;
         const api = rows.api[k] ?? 0;
         for (let at = providers.start[api] ?? 0; at < (providers.start[api + 1] ?? 0); at++) {
           add(providers.list[at] ?? 0, k * 2 + side);

@@ -132,13 +132,20 @@ function firstFailure(
  * (mixed, new); same wave visits (mixed, mixed). A service that does not move is its own target.
  */
 function relation(ctx: PairContext, c: number, p: number, checks: readonly NeedCheck[]): PairRelation {
-  const f = (side: VersionSide, phase: ProviderPhase) => firstFailure(ctx, c, p, checks, side, phase);
-  const sameWave = f("current", "mixed") ?? f("target", "mixed");
+  // Direct calls rather than a helper closure: this runs for every pair with a moving service.
+  const sameWave =
+    firstFailure(ctx, c, p, checks, "current", "mixed") ?? firstFailure(ctx, c, p, checks, "target", "mixed");
   if (sameWave === undefined) return ANY;
   const moving = c !== p && ctx.fleet.moving[c] === 1 && ctx.fleet.moving[p] === 1;
   if (!moving) return { kind: "never", reasons: [sameWave] };
-  const consumerFirst = f("current", "old") ?? f("target", "old") ?? f("target", "mixed");
-  const providerFirst = f("current", "mixed") ?? f("current", "new") ?? f("target", "new");
+  const consumerFirst =
+    firstFailure(ctx, c, p, checks, "current", "old") ??
+    firstFailure(ctx, c, p, checks, "target", "old") ??
+    firstFailure(ctx, c, p, checks, "target", "mixed");
+  const providerFirst =
+    firstFailure(ctx, c, p, checks, "current", "mixed") ??
+    firstFailure(ctx, c, p, checks, "current", "new") ??
+    firstFailure(ctx, c, p, checks, "target", "new");
   if (consumerFirst === undefined && providerFirst !== undefined)
     return { kind: "consumer-first", reason: providerFirst };
   if (providerFirst === undefined && consumerFirst !== undefined)
@@ -148,13 +155,20 @@ function relation(ctx: PairContext, c: number, p: number, checks: readonly NeedC
   return { kind: "never", reasons: same ? [consumerFirst] : [consumerFirst, providerFirst] };
 }
 
-/** True when neither moves and every requirement is served in range now: most pairs of a large fleet. */
-function quietPair(ctx: PairContext, c: number, p: number, refs: readonly NeedRef[]): boolean {
-  if (ctx.fleet.moving[c] === 1 || ctx.fleet.moving[p] === 1) return false;
-  const rows = ctx.fleet.needs[CURRENT];
+/**
+ * True when the same wave is safe, so any order is (see `relation`): every requirement is served
+ * in range by both provider versions, or by neither. Most pairs of a large fleet are such, and
+ * this answers them without building a check per requirement.
+ */
+function quietPair(ctx: PairContext, p: number, refs: readonly NeedRef[]): boolean {
   for (const ref of refs) {
-    const entry = servedEntry(ctx.fleet, p, CURRENT, rows.api[ref >> 1] ?? 0);
-    if (entry >= 0 && !anyInRange(ctx, p, CURRENT, entry, rows.range[ref >> 1] ?? 0)) return false;
+    const rows = ctx.fleet.needs[(ref & 1) === 1 ? TARGET : CURRENT];
+    const api = rows.api[ref >> 1] ?? 0;
+    const range = rows.range[ref >> 1] ?? 0;
+    const old = servedEntry(ctx.fleet, p, CURRENT, api);
+    const neu = servedEntry(ctx.fleet, p, TARGET, api);
+    if (old < 0 && neu < 0) continue;
+    if (!anyInRange(ctx, p, CURRENT, old, range) || !anyInRange(ctx, p, TARGET, neu, range)) return false;
   }
   return true;
 }
@@ -171,7 +185,7 @@ export function pairRelation(
   provider: number,
   refs: readonly NeedRef[],
 ): PairRelation {
-  if (quietPair(ctx, consumer, provider, refs)) return ANY;
+  if (quietPair(ctx, provider, refs)) return ANY;
   const checks = refs.map((ref) => check(ctx, provider, ref));
   const found = relation(ctx, consumer, provider, checks);
   if (found.kind !== "never" || found.reasons.length < 2) return found;

@@ -42,7 +42,8 @@ function dependsOnPath(graph: PrecedenceGraph, fleet: PlanningFleet, edges: read
 function planEnvironment(input: PlanInput, environment: string, matches: RangeMatcher): EnvironmentOutcome {
   const fleet = resolvePlanningFleet(input, environment);
   const constraints = buildOrderingConstraints(fleet, matches);
-  const moving = fleet.services.flatMap((s, i) => (s.target === undefined ? [] : [i]));
+  const moving: number[] = [];
+  for (let i = 0; i < fleet.services.length; i++) if (fleet.compact.moving[i] === 1) moving.push(i);
   const graph = buildPrecedenceGraph(moving, fleet.services.length, constraints.edges);
   const nameOf = (v: number) => fleet.services[graph.serviceOf[v] ?? 0]?.name ?? "?";
   const dependsOn = (e: number) => graph.causes[e]?.kind === "depends-on";

@@ -61,24 +61,42 @@ function versionOf(
   return { version, provides: provides ?? [], requires: requires ?? [] };
 }
 
-function changesByService(input: PlanInput, known: ReadonlyMap<string, number>): Map<string, ReleaseChange> {
-  const changes = new Map<string, ReleaseChange>();
+/** Each service's change by service index: one lookup per change, none per service. */
+function changesByService(
+  input: PlanInput,
+  known: ReadonlyMap<string, number>,
+): (ReleaseChange | undefined)[] {
+  const changes = new Array<ReleaseChange | undefined>(known.size).fill(undefined);
   for (const change of input.release.spec.changes) {
-    if (!known.has(change.service)) {
+    const at = known.get(change.service);
+    if (at === undefined) {
       throw new InputError(
         "plan.unknown-service",
         `release ${input.release.metadata.name} changes service "${change.service}", which has no Service document`,
       );
     }
-    if (changes.has(change.service)) {
+    if (changes[at] !== undefined) {
       throw new InputError(
         "plan.duplicate-change",
         `release ${input.release.metadata.name} changes service "${change.service}" more than once`,
       );
     }
-    changes.set(change.service, change);
+    changes[at] = change;
   }
   return changes;
+}
+
+/** Services in name order; fleets usually arrive sorted, which one pass confirms without sorting. */
+function byName(services: readonly DocumentOf<"Service">[]): readonly DocumentOf<"Service">[] {
+  let previous = services[0]?.metadata.name ?? "";
+  for (const doc of services) {
+    const name = doc.metadata.name;
+    if (compareNames(previous, name) > 0) {
+      return [...services].sort((a, b) => compareNames(a.metadata.name, b.metadata.name));
+    }
+    previous = name;
+  }
+  return services;
 }
 
 /**
@@ -87,19 +105,23 @@ function changesByService(input: PlanInput, known: ReadonlyMap<string, number>):
  * no move, and the service counts as running the change's provides/requires.
  */
 export function resolvePlanningFleet(input: PlanInput, environment: string): PlanningFleet {
-  const docs = [...input.services].sort((a, b) => compareNames(a.metadata.name, b.metadata.name));
+  const docs = byName(input.services);
   const known = new Map<string, number>();
-  for (const doc of docs) {
-    if (known.has(doc.metadata.name)) {
-      throw new InputError("plan.duplicate-service", `service "${doc.metadata.name}" is defined twice`);
+  let previous: string | undefined;
+  for (let i = 0; i < docs.length; i++) {
+    const name = (docs[i] as DocumentOf<"Service">).metadata.name;
+    // Sorted, so a duplicate is next to its twin: no lookup per service.
+    if (name === previous) {
+      throw new InputError("plan.duplicate-service", `service "${name}" is defined twice`);
     }
-    known.set(doc.metadata.name, known.size);
+    known.set(name, i);
+    previous = name;
   }
   const changes = changesByService(input, known);
-  const services = docs.map((doc): FleetService => {
+  const services = docs.map((doc, i): FleetService => {
     const spec = doc.spec;
     const running = spec.environments?.[environment]?.version ?? spec.version;
-    const change = changes.get(doc.metadata.name);
+    const change = changes[i];
     const before = versionOf(running, spec.provides, spec.requires);
     const after =
       change === undefined

@@ -1,0 +1,29 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { StringInterner } from "./string-interner.js";
+
+describe("StringInterner", () => {
+  it("gives equal names one id and ids in order of first sight, past several table growths", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.string({ maxLength: 6, unit: fc.constantFrom("a", "b", "é", "😀", "-") }), {
+          maxLength: 3000,
+        }),
+        (names) => {
+          const interner = new StringInterner();
+          const ids = names.map((n) => interner.id(n));
+          const expected = [...new Set(names)];
+          expect(interner.names).toEqual(expected);
+          expect(ids).toEqual(names.map((n) => expected.indexOf(n)));
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
+
+  it("keeps 5,000 distinct names apart", () => {
+    const interner = new StringInterner();
+    for (let i = 0; i < 5000; i++) expect(interner.id(`api-${i}`)).toBe(i);
+    for (let i = 4999; i >= 0; i--) expect(interner.id(`api-${i}`)).toBe(i);
+  });
+});
