@@ -107,9 +107,22 @@ describe.each(backends)("crash safety on one node (%s)", (backend) => {
     console.log(
       `crash test (${backend}): runs ${names.size}, kills ${kills}, duplicates ${duplicates}, stuck ${result.stuck.length}, mismatched end states ${mismatched.length}, effects ${effects.length}`,
     );
+    // When something differs, say why: each run's phase, message and failed steps.
+    const diagnostics: string[] = [];
+    const odd = [
+      ...result.stuck,
+      ...[...result.phases].filter(([id, p]) => refPhase.get(names.get(id)) !== p).map(([id]) => id),
+    ];
+    for (const id of odd.slice(0, 2)) {
+      const detail = await c
+        .api<RunView & { message: string }>(server.url, "GET", `/v1/runs/${id}`)
+        .catch((e: unknown) => String(e));
+      diagnostics.push(`${names.get(id)}: ${JSON.stringify(detail).slice(0, 1200)}`);
+    }
+    const why = `${diagnostics.join("\n")}\nserver log tail:\n${server.output().slice(-1500)}`;
     expect(duplicates).toBe(0);
-    expect(result.stuck).toEqual([]);
-    expect(mismatched).toEqual([]);
+    expect(result.stuck, why).toEqual([]);
+    expect(mismatched, why).toEqual([]);
     expect([...refPhase.values()].filter((p) => p === "Failed")).toHaveLength(1);
     expect(effects.sort()).toEqual(refEffects);
   }, 240_000);

@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, readFileSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { LeaseLostError } from "../../../core/run/lease-lost-error.js";
 import type { Fence } from "../../../core/run/step-handler.js";
 
@@ -22,12 +22,28 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export class EffectLog {
   constructor(private readonly file: string) {}
 
+  /**
+   * Every recorded effect. A line torn by a process killed mid-append was never applied: it is
+   * skipped, and the next append starts on a fresh line.
+   */
   read(): EffectRecord[] {
     if (!existsSync(this.file)) return [];
-    return readFileSync(this.file, "utf8")
-      .split("\n")
-      .filter((l) => l.trim() !== "")
-      .map((l) => JSON.parse(l) as EffectRecord);
+    const records: EffectRecord[] = [];
+    for (const line of readFileSync(this.file, "utf8").split("\n")) {
+      if (line.trim() === "") continue;
+      try {
+        records.push(JSON.parse(line) as EffectRecord);
+      } catch {
+        // torn by a kill during the write
+      }
+    }
+    return records;
+  }
+
+  private endsTorn(): boolean {
+    if (!existsSync(this.file)) return false;
+    const text = readFileSync(this.file, "utf8");
+    return text.length > 0 && !text.endsWith("\n");
   }
 
   /** Applies the effect `key` unless already applied; returns whether this call applied it. */
@@ -47,7 +63,7 @@ export class EffectLog {
         pid: process.pid,
         at: Date.now(),
       };
-      appendFileSync(this.file, `${JSON.stringify(record)}\n`);
+      appendFileSync(this.file, `${this.endsTorn() ? "\n" : ""}${JSON.stringify(record)}\n`);
       return true;
     });
   }
@@ -79,7 +95,11 @@ export class EffectLog {
 function breakIfStale(lock: string): void {
   try {
     const pid = Number(readFileSync(lock, "utf8"));
-    if (!Number.isInteger(pid) || pid <= 0) return;
+    if (!Number.isInteger(pid) || pid <= 0) {
+      // Killed between creating the lock file and writing its pid: stale once it is a second old.
+      if (Date.now() - statSync(lock).mtimeMs > 1000) unlinkSync(lock);
+      return;
+    }
     process.kill(pid, 0);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ESRCH") {
