@@ -50,7 +50,6 @@ export class Worker {
   private readonly retry: RetryPolicy;
   private readonly clock: () => number;
   private readonly log: WorkerLog;
-  private readonly controllers = new Set<AbortController>();
   private readonly leases = new Map<string, { fence: Fence; controller: AbortController }>();
   private heartbeats: ReturnType<typeof setInterval> | undefined;
 
@@ -100,7 +99,7 @@ export class Worker {
     this.running = false;
     this.unsubscribe?.();
     clearInterval(this.heartbeats);
-    for (const c of this.controllers) c.abort(new Error("worker halted"));
+    for (const { controller } of this.leases.values()) controller.abort(new Error("worker halted"));
     this.kick();
     await this.loopDone;
   }
@@ -174,7 +173,6 @@ export class Worker {
   private async execute(step: ClaimedStep): Promise<void> {
     const fence = { stepId: step.id, generation: step.generation, runId: step.runId };
     const controller = new AbortController();
-    this.controllers.add(controller);
     this.leases.set(step.id, { fence, controller });
     try {
       if (step.takeover)
@@ -192,7 +190,6 @@ export class Worker {
       this.log.warn(`recording step ${step.key} failed: ${String(error)}`);
     } finally {
       this.leases.delete(step.id);
-      this.controllers.delete(controller);
     }
   }
 
