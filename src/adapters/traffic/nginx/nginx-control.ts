@@ -39,8 +39,16 @@ export async function runNginx(
 
 /** The master pid of an nginx whose pid file names a live process, or null. */
 export function nginxMasterPid(nginx: NginxInvocation): number | null {
-  if (nginx.pidFile === null || !existsSync(nginx.pidFile)) return null;
-  const pid = Number(readFileSync(nginx.pidFile, "utf8").trim());
+  if (nginx.pidFile === null) return null;
+  let text: string;
+  try {
+    // nginx removes its pid file as it exits, so the file can vanish between any check and the read.
+    text = readFileSync(nginx.pidFile, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw error;
+  }
+  const pid = Number(text.trim());
   if (!Number.isInteger(pid) || pid <= 0) return null;
   try {
     process.kill(pid, 0);
