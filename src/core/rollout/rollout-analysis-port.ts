@@ -15,14 +15,25 @@ export interface AnalysisProgress {
   readonly message: string;
   /** What the verdict rests on (measurements, judge output), kept on the run as evidence. */
   readonly evidence?: Readonly<Record<string, unknown>>;
+  /**
+   * The analysis's own progress (measurements taken so far, counters), which the rollout handler
+   * checkpoints with the step under `analyses[action.id]` and hands back on the next evaluation.
+   */
+  readonly state: Readonly<Record<string, unknown>>;
 }
 
 /**
  * The port through which the engine's rollout handler obtains verdicts for `runAnalysis` and
  * `runChecks` actions. Evaluation is level-triggered like every handler: it is called again on each
- * reconcile until it answers with a verdict, must keep its progress in the step's checkpointed
- * output (through `ctx.checkpoint`) rather than in memory, and must converge after a crash.
+ * reconcile until it answers with a verdict, keeps its progress only in the `state` it returns
+ * (never in memory, never through `ctx.checkpoint`, which belongs to the rollout handler), and
+ * must converge after a crash: `previous` is the state it returned last time, or undefined.
  */
 export interface RolloutAnalysisExecutor {
-  evaluate(ctx: StepContext, service: string, action: AnalysisAction): Promise<AnalysisProgress>;
+  evaluate(
+    ctx: StepContext,
+    service: string,
+    action: AnalysisAction,
+    previous: Readonly<Record<string, unknown>> | undefined,
+  ): Promise<AnalysisProgress>;
 }
