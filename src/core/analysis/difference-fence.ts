@@ -19,26 +19,129 @@ export interface Fence {
   readonly rows: Int32Array;
 }
 
+/** How many +Infinity values follow y in the `guarded` copy the counting passes read. */
+export const GUARD = 4;
+
+/** y followed by GUARD times +Infinity, the column array the counting passes read. */
+export function guardColumns(y: Float64Array): Float64Array {
+  const guarded = new Float64Array(y.length + GUARD);
+  guarded.set(y);
+  guarded.fill(Number.POSITIVE_INFINITY, y.length);
+  return guarded;
+}
+
 /**
- * Exact #{D <= v} for one pivot, given y followed by one +Infinity (`guarded`): the pointer to the first column with D <= v only moves forward
- * from row to row, so the pass is O(n + m). (One tight loop per pivot runs several times faster in
- * V8 than one loop carrying every pivot's pointer, and the +Infinity guard after the last column
- * saves a bounds check per step.)
+ * Exact #{D <= v} for one pivot, given y followed by GUARD times +Infinity (`guarded`): the pointer
+ * to the first column with D <= v only moves forward from row to row, so the pass is O(n + m).
+ * The pointer moves by the number of true comparisons among four consecutive columns (they are
+ * true then false, since a row falls), so a typical row takes one predictable step instead of a
+ * data-dependent loop exit, which mispredicts about once per row; the +Infinity guards after the
+ * last column make x - Infinity > v false and save every bounds check.
  */
 export function countAtMost(x: Float64Array, guarded: Float64Array, v: number): Fence {
   const n = x.length;
-  const m = guarded.length - 1;
+  const m = guarded.length - GUARD;
   const rows = new Int32Array(n);
   let column = 0;
   let excluded = 0;
   for (let i = 0; i < n; i++) {
     const xi = x[i]!;
-    // guarded[m] is +Infinity: xi - Infinity > v is false, so no bounds check is needed.
-    while (xi - guarded[column]! > v) column++;
+    column = advanceAbove(xi, guarded, column, v);
     rows[i] = column;
     excluded += column;
   }
   return { value: v, count: n * m - excluded, rows };
+}
+
+/** The first column c >= from with xi - guarded[c] <= v (guarded[from] is never past the guards). */
+function advanceAbove(xi: number, guarded: Float64Array, from: number, v: number): number {
+  let c = from;
+  for (;;) {
+    const step =
+      ((xi - guarded[c]! > v) as unknown as number) +
+      ((xi - guarded[c + 1]! > v) as unknown as number) +
+      ((xi - guarded[c + 2]! > v) as unknown as number) +
+      ((xi - guarded[c + 3]! > v) as unknown as number);
+    c += step;
+    if (step < 4) return c;
+  }
+}
+
+/** The first column c >= from with xi - guarded[c] < v. */
+function advanceAtLeast(xi: number, guarded: Float64Array, from: number, v: number): number {
+  let c = from;
+  for (;;) {
+    const step =
+      ((xi - guarded[c]! >= v) as unknown as number) +
+      ((xi - guarded[c + 1]! >= v) as unknown as number) +
+      ((xi - guarded[c + 2]! >= v) as unknown as number) +
+      ((xi - guarded[c + 3]! >= v) as unknown as number);
+    c += step;
+    if (step < 4) return c;
+  }
+}
+
+/** The counts around a bracket [low, high] and, when they fit, the differences inside it. */
+export interface Band {
+  /** #{D < low}, as a strict high fence at `low`. */
+  readonly below: Fence;
+  /** #{D <= high}, as a fence at `high`. */
+  readonly atMost: Fence;
+  /** Every D with low <= D <= high, row by row; undefined when there are more than `capacity`. */
+  readonly listed: Float64Array | undefined;
+}
+
+/**
+ * One pass that counts the differences below `low` and at or below `high` (low <= high) and lists
+ * those between, up to `capacity` of them: the two pointers advance side by side in each row.
+ */
+export function bandPass(
+  x: Float64Array,
+  y: Float64Array,
+  guarded: Float64Array,
+  low: number,
+  high: number,
+  capacity: number,
+): Band {
+  const n = x.length;
+  const m = y.length;
+  const belowRows = new Int32Array(n);
+  const atMostRows = new Int32Array(n);
+  // Four slots of slack: each row writes its first four candidates whether or not they are in.
+  const listed = new Float64Array(capacity + 4);
+  let size = 0;
+  let first = 0;
+  let last = 0;
+  let excludedBelow = 0;
+  let excludedAtMost = 0;
+  for (let i = 0; i < n; i++) {
+    const xi = x[i]!;
+    first = advanceAbove(xi, guarded, first, high);
+    // D >= low holds wherever D > high does, so this pointer never trails the other one.
+    last = advanceAtLeast(xi, guarded, last, low);
+    atMostRows[i] = first;
+    belowRows[i] = last;
+    excludedAtMost += first;
+    excludedBelow += last;
+    const width = last - first;
+    if (size + width > capacity) {
+      size = capacity + 1;
+      continue;
+    }
+    // Rows hold a handful of candidates at most, so writing four and keeping `width` of them
+    // avoids a loop exit that mispredicts on every row; wider rows finish in the loop.
+    listed[size] = xi - guarded[first]!;
+    listed[size + 1] = xi - guarded[first + 1]!;
+    listed[size + 2] = xi - guarded[first + 2]!;
+    listed[size + 3] = xi - guarded[first + 3]!;
+    for (let j = first + 4; j < last; j++) listed[size + j - first] = xi - y[j]!;
+    size += width;
+  }
+  return {
+    below: { value: low, count: n * m - excludedBelow, rows: belowRows },
+    atMost: { value: high, count: n * m - excludedAtMost, rows: atMostRows },
+    listed: size <= capacity ? listed.subarray(0, size) : undefined,
+  };
 }
 
 /** Exact #{D < v} inside the target's interval, as a strict high fence. */

@@ -55,6 +55,71 @@ describe("pairwiseDifferenceOrderStatistics", () => {
     );
   });
 
+  // Samples of 256 values or more start from the estimate on every 16th value (difference-bracket.ts).
+  const seeded = (seed: number) => {
+    let state = seed;
+    return () => {
+      state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return state / 2_147_483_648;
+    };
+  };
+  const largeSample = (next: () => number, kind: number, length: number, shift: number) =>
+    sortSamples(
+      Array.from({ length }, () => {
+        const u = next();
+        if (kind === 0)
+          return Math.exp(3 + shift + 0.5 * Math.sqrt(-2 * Math.log(1 - u)) * Math.cos(7 * next()));
+        if (kind === 1) return Math.round(20 * u + shift * 10); // long runs of equal differences
+        if (kind === 2) return u < 0.9 ? 5 : u * 1e6; // one dominant value and a spread tail
+        return Math.tan(Math.PI * (u - 0.5)) + shift; // Cauchy: far outliers
+      }),
+    );
+
+  it("agrees with sorting all differences when it starts from the thinned estimate", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 1_000_000 }),
+        fc.integer({ min: 0, max: 3 }),
+        fc.integer({ min: 256, max: 700 }),
+        fc.integer({ min: 256, max: 700 }),
+        fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 4 }),
+        (seed, kind, n, m, fractions) => {
+          const next = seeded(seed);
+          const x = largeSample(next, kind, n, 0.05);
+          const y = largeSample(next, kind, m, 0);
+          const all = allDifferencesSorted(x, y);
+          const ranks = fractions.map((f) => 1 + Math.min(all.length - 1, Math.floor(f * all.length)));
+          const middle = [Math.floor(all.length / 2), Math.floor(all.length / 2) + 1];
+          const wanted = [...ranks, ...middle];
+          expect(pairwiseDifferenceOrderStatistics(x, y, wanted)).toEqual(wanted.map((k) => all[k - 1]));
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+
+  it("never depends on the estimate: a wrong one only costs the general narrowing", () => {
+    const next = seeded(42);
+    for (const kind of [0, 1, 2, 3]) {
+      const x = largeSample(next, kind, 600, 0.05);
+      const y = largeSample(next, kind, 500, 0);
+      const all = allDifferencesSorted(x, y);
+      const ranks = [1, 1234, 149_999, 150_000, 150_001, 299_000, all.length];
+      const wrongEstimates: ((x: Float64Array, y: Float64Array, r: readonly number[]) => number[])[] = [
+        (_x, _y, r) => r.map((k) => k * 1e9), // far above every difference
+        (_x, _y, r) => r.map(() => -1e12), // far below
+        (_x, _y, r) => r.map((_, i) => (i % 2 === 0 ? 1 : -1)), // low above high
+        (_x, _y, r) => r.map(() => Number.NaN),
+        (xs, ys, r) => pairwiseDifferenceOrderStatistics(xs, ys, r).map((v) => v + 0.75), // shifted
+      ];
+      for (const estimate of wrongEstimates) {
+        expect(pairwiseDifferenceOrderStatistics(x, y, ranks, estimate)).toEqual(
+          ranks.map((k) => all[k - 1]),
+        );
+      }
+    }
+  });
+
   it("handles one huge run of equal differences without listing it", () => {
     const x = sortSamples(Array.from({ length: 400 }, (_, i) => (i < 390 ? 5 : i)));
     const y = sortSamples(Array.from({ length: 300 }, (_, i) => (i < 295 ? 2 : -i)));

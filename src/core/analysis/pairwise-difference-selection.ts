@@ -17,13 +17,16 @@
  *   not halve the interval falls back to sampling (ties make the count a staircase);
  * - pivots that several ranks share (the two middle ranks of the median) are counted once;
  * - once few differences remain they are listed and selected directly.
- * A typical 100,000 x 100,000 metric needs two rounds, about 8 counting passes, instead of sorting
- * 10^10 differences.
+ * Samples of 256 values or more on both sides start from an estimate made on every 16th value
+ * (difference-bracket.ts), which for continuous data settles each rank in one pass; what it leaves
+ * open (long runs of ties, a rare miss) continues here from the fences it counted. A typical
+ * 100,000 x 100,000 metric needs one pass per interval end and one for the median.
  *
  * Every comparison uses the computed difference x[i] - y[j] itself (never a rearranged form), so the
  * result is exactly the k-th element numpy finds by sorting `np.subtract.outer(x, y)`.
  */
-import { countAtMost, countBelow, type Fence, listActive } from "./difference-fence.js";
+import { bracketByEstimate, ESTIMATE_MIN_LENGTH, type ThinnedSelection } from "./difference-bracket.js";
+import { countAtMost, countBelow, type Fence, guardColumns, listActive } from "./difference-fence.js";
 import { interpolatedPivots, sampleActive, samplePivots } from "./difference-pivots.js";
 import { selectInPlace } from "./select-in-place.js";
 
@@ -38,11 +41,16 @@ interface Target {
   margin: number;
 }
 
-/** The k-th smallest x[i] - y[j] (1-based k) for each requested k; x and y sorted ascending. */
+/**
+ * The k-th smallest x[i] - y[j] (1-based k) for each requested k; x and y sorted ascending.
+ * `estimate` solves the thinned problem whose answers only choose where to look (tests pass a
+ * wrong one to prove that the answers never depend on it).
+ */
 export function pairwiseDifferenceOrderStatistics(
   x: Float64Array,
   y: Float64Array,
   ranks: readonly number[],
+  estimate: ThinnedSelection = pairwiseDifferenceOrderStatistics,
 ): number[] {
   const n = x.length;
   const m = y.length;
@@ -61,9 +69,16 @@ export function pairwiseDifferenceOrderStatistics(
     margin: 1e-4,
   }));
   const listLimit = 2 * (n + m) + 4096;
-  const guarded = new Float64Array(m + 1);
-  guarded.set(y);
-  guarded[m] = Number.POSITIVE_INFINITY;
+  const guarded = guardColumns(y);
+  if (Math.min(n, m) >= ESTIMATE_MIN_LENGTH) {
+    const outcomes = bracketByEstimate(x, y, guarded, ranks, estimate);
+    for (const [i, outcome] of outcomes.entries()) {
+      const t = targets[i]!;
+      t.result = outcome.result;
+      t.low = outcome.low ?? t.low;
+      t.high = outcome.high ?? t.high;
+    }
+  }
 
   for (let round = 0; round < 200; round++) {
     const open = targets.filter((t) => t.result === undefined);
