@@ -40,7 +40,7 @@ export function classifyMetric(
     };
   }
   const test = mannWhitneyU(canary.sorted, baseline.sorted);
-  const shift = hodgesLehmannShift(canary.sorted, baseline.sorted, config.confidence);
+  const shift = hodgesLehmannShift(canary.sorted, baseline.sorted, config.confidence, test.withinTieTerm);
   const bound = config.tolerance * Math.abs(shift.estimate);
   const ratio = meanRatio(canary.sorted, baseline.sorted);
   const [low, high] = shift.ci;

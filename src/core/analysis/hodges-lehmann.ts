@@ -34,6 +34,7 @@ export function hodgesLehmannShift(
   canary: Float64Array,
   baseline: Float64Array,
   confidence: number,
+  withinTies?: number,
 ): ShiftEstimate {
   if (!(confidence > 0 && confidence < 1))
     throw new RangeError(`confidence must be in (0, 1), got ${confidence}`);
@@ -42,7 +43,8 @@ export function hodgesLehmannShift(
   if (n === 0 || m === 0) throw new RangeError("a shift estimate needs samples on both sides");
   const total = n * m;
   const size = n + m;
-  const tieTerm = withinTieTerm(canary) + withinTieTerm(baseline);
+  // The caller may pass the term from its Mann-Whitney merge (the same sums) to save two passes.
+  const tieTerm = withinTies ?? withinTieTerm(canary) + withinTieTerm(baseline);
   const sigma = Math.sqrt(((n * m) / 12) * (size + 1 - tieTerm / (size * (size - 1))));
   const zq = normalUpperQuantile((1 - confidence) / 2);
   const kLow = Math.max(1, Math.ceil(total / 2 - 0.5 - zq * sigma));

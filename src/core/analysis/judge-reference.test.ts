@@ -46,6 +46,10 @@ describe("the judge against scipy/numpy reference values", () => {
       const baseline = sortSamples(c.baseline);
       const test = mannWhitneyU(canary, baseline);
       const shift = hodgesLehmannShift(canary, baseline, c.confidence);
+      // The judge passes the within-sample tie term from the Mann-Whitney merge: the same interval.
+      const merged = hodgesLehmannShift(canary, baseline, c.confidence, test.withinTieTerm);
+      if (merged.ci[0] !== shift.ci[0] || merged.ci[1] !== shift.ci[1])
+        mismatches.push(`${c.id}: interval with the merged tie term ${merged.ci} vs ${shift.ci}`);
       const checks: [string, number, number][] = [
         ["u", test.u, c.u],
         ["pValue", test.pValue, c.pValue],

@@ -19,6 +19,11 @@ export interface MannWhitneyResult {
   readonly u: number;
   readonly z: number;
   readonly pValue: number;
+  /**
+   * sum(t^3 - t) over runs of equal values inside each sample separately (not across them): the
+   * Hodges-Lehmann interval's tie correction, counted in the same merge.
+   */
+  readonly withinTieTerm: number;
 }
 
 /** Mann-Whitney U test of sorted canary samples against sorted baseline samples (both non-empty). */
@@ -29,6 +34,7 @@ export function mannWhitneyU(canary: Float64Array, baseline: Float64Array): Mann
   // One merge of the two sorted arrays visits every tie group once: O(n + m) after the sorts.
   let u = 0;
   let tieTerm = 0;
+  let withinTieTerm = 0;
   let i = 0;
   let j = 0;
   while (i < n || j < m) {
@@ -42,11 +48,13 @@ export function mannWhitneyU(canary: Float64Array, baseline: Float64Array): Mann
     const t = inCanary + inBaseline;
     u += inCanary * (baselineStart + inBaseline / 2);
     tieTerm += t * t * t - t;
+    withinTieTerm +=
+      inCanary * inCanary * inCanary - inCanary + inBaseline * inBaseline * inBaseline - inBaseline;
   }
   const total = n + m;
   const sigma = Math.sqrt(((n * m) / 12) * (total + 1 - tieTerm / (total * (total - 1))));
   const larger = Math.max(u, n * m - u);
   // When every value is tied sigma is 0 and z is -Infinity, which gives p = 1, as in scipy.
   const z = (larger - (n * m) / 2 - 0.5) / sigma;
-  return { u, z, pValue: Math.min(1, 2 * normalSurvival(z)) };
+  return { u, z, pValue: Math.min(1, 2 * normalSurvival(z)), withinTieTerm };
 }

@@ -23,5 +23,15 @@ describe("sortSamples", () => {
     const input = [3, 1, 2];
     sortSamples(input);
     expect(input).toEqual([3, 1, 2]);
+    // Radix-sized typed arrays are read in place (also through a view that starts mid-buffer).
+    const big = Float64Array.from({ length: 5000 }, (_, i) => (i * 7919) % 5003);
+    const view = big.subarray(3, 4003);
+    const before = Array.from(big);
+    const sorted = sortSamples(view);
+    expect(Array.from(big)).toEqual(before);
+    expect(Array.from(sorted)).toEqual(Array.from(view).sort((a, b) => a - b));
+    const constant = new Float64Array(1000).fill(2.5);
+    expect(sortSamples(constant)).not.toBe(constant);
+    expect(Array.from(sortSamples(constant))).toEqual(Array.from(constant));
   });
 });

@@ -12,50 +12,55 @@
  */
 const RADIX_THRESHOLD = 512;
 
-/** A sorted copy of finite samples (NaN must have been handled before). */
+/** A sorted copy of finite samples (NaN must have been handled before); `values` is not changed. */
 export function sortSamples(values: ArrayLike<number>): Float64Array {
-  const out = Float64Array.from(values);
-  if (out.length < RADIX_THRESHOLD) return out.sort();
-  radixSortInPlace(out);
-  return out;
+  if (values.length < RADIX_THRESHOLD) return Float64Array.from(values).sort();
+  return radixSorted(values instanceof Float64Array ? values : Float64Array.from(values));
 }
 
-function radixSortInPlace(values: Float64Array): void {
-  const n = values.length;
-  const words = new Uint32Array(values.buffer, values.byteOffset, n * 2);
-  let keys = new Uint32Array(n);
+/** The order-preserving 32-bit key of an IEEE-754 high word. */
+function keyOf(high: number): number {
+  return (high >>> 31 === 1 ? ~high : high | 0x80000000) >>> 0;
+}
+
+/**
+ * Radix passes from `source` into fresh arrays (the source is only read, so no copy is made first);
+ * keys are recomputed from each pass's input rather than carried in arrays of their own, which
+ * moves 8 bytes per element and pass instead of 12.
+ */
+function radixSorted(source: Float64Array): Float64Array {
+  const n = source.length;
   const counts = new Uint32Array(3 * 2048);
+  const sourceWords = new Uint32Array(source.buffer, source.byteOffset, n * 2);
   for (let i = 0; i < n; i++) {
-    const h = words[2 * i + 1]!; // little-endian: the high half of values[i]
-    const key = h >>> 31 === 1 ? ~h >>> 0 : (h | 0x80000000) >>> 0;
-    keys[i] = key;
+    const key = keyOf(sourceWords[2 * i + 1]!); // little-endian: the high half of source[i]
     counts[key & 0x7ff]!++;
     counts[2048 + ((key >>> 11) & 0x7ff)]!++;
     counts[4096 + (key >>> 22)]!++;
   }
-  let from: Float64Array = values;
-  let to: Float64Array = new Float64Array(n);
-  let keysOut = new Uint32Array(n);
+  const firstKey = keyOf(sourceWords[1]!);
+  let from = source;
+  let spare: Float64Array | undefined;
   for (let pass = 0; pass < 3; pass++) {
     const base = pass * 2048;
     const shift = pass * 11;
-    if (counts[base + ((keys[0]! >>> shift) & 0x7ff)] === n) continue; // one digit everywhere
+    if (counts[base + ((firstKey >>> shift) & 0x7ff)] === n) continue; // one digit everywhere
     let sum = 0;
     for (let d = base; d < base + 2048; d++) {
       const c = counts[d]!;
       counts[d] = sum;
       sum += c;
     }
+    const to = from === source || spare === undefined ? new Float64Array(n) : spare;
+    if (from !== source) spare = from;
+    const words = new Uint32Array(from.buffer, from.byteOffset, n * 2);
     for (let i = 0; i < n; i++) {
-      const key = keys[i]!;
-      const at = counts[base + ((key >>> shift) & 0x7ff)]!++;
-      keysOut[at] = key;
+      const at = counts[base + ((keyOf(words[2 * i + 1]!) >>> shift) & 0x7ff)]!++;
       to[at] = from[i]!;
     }
-    [from, to] = [to, from];
-    [keys, keysOut] = [keysOut, keys];
+    from = to;
   }
-  if (from !== values) values.set(from);
+  const values = from === source ? Float64Array.from(source) : from;
   for (let i = 1; i < n; i++) {
     const v = values[i]!;
     if (values[i - 1]! <= v) continue;
@@ -66,4 +71,5 @@ function radixSortInPlace(values: Float64Array): void {
     }
     values[j + 1] = v;
   }
+  return values;
 }
