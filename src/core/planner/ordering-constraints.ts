@@ -3,7 +3,7 @@ import { findMissing, type MissingProvider } from "./missing-providers.js";
 import type { NeedRef, PairContext, PairRelation, RequirementFailure } from "./pair-relation.js";
 import { pairRelation } from "./pair-relation.js";
 import type { PlanningFleet } from "./planning-fleet.js";
-import { providerIndex } from "./provider-index.js";
+import { NOT_SERVED, providerIndex } from "./provider-index.js";
 import type { RangeMatcher } from "./range-matcher.js";
 
 /** Why one moving service must roll out in an earlier wave than another. */
@@ -114,13 +114,22 @@ export function buildOrderingConstraints(fleet: PlanningFleet, matches: RangeMat
   const groupOf = new Int32Array(services.length).fill(-1);
   const reached: number[] = [];
   const groups: NeedRef[][] = [];
-  const add = (p: number, ref: NeedRef) => {
+  // Per reached provider: whether some requirement may fail against it (see `quietNeed`).
+  let loud = new Uint8Array(64);
+  const add = (p: number, ref: NeedRef, mayFail: boolean) => {
     const at = groupOf[p] ?? -1;
     if (at >= 0) {
       groups[at]?.push(ref);
+      if (mayFail) loud[at] = 1;
       return;
     }
     groupOf[p] = reached.length;
+    if (reached.length === loud.length) {
+      const bigger = new Uint8Array(loud.length * 2);
+      bigger.set(loud);
+      loud = bigger;
+    }
+    loud[reached.length] = mayFail ? 1 : 0;
     const group = groups[reached.length];
     if (group === undefined) groups.push([ref]);
     else {
@@ -129,19 +138,37 @@ export function buildOrderingConstraints(fleet: PlanningFleet, matches: RangeMat
     }
     reached.push(p);
   };
+  const satisfies = ctx.satisfies;
+  /**
+   * Whether a requirement (range) holds against a provider whichever of its versions runs, from
+   * the versions the provider index keeps beside it: served in range by both versions, or by
+   * neither. This is pairRelation's own first test (quietPair), per requirement; a pair none of
+   * whose requirements may fail relates as "any", and pairRelation is not asked.
+   */
+  const quietNeed = (range: number, before: number, after: number) =>
+    (before === NOT_SERVED && after === NOT_SERVED) ||
+    (before >= 0 && after >= 0 && satisfies(range, before) && satisfies(range, after));
   for (let c = 0; c < services.length; c++) {
     for (const side of compact.moving[c] === 1 ? BOTH_SIDES : CURRENT_SIDE) {
       const rows = compact.needs[side];
       for (let k = rows.start[c] ?? 0; k < (rows.start[c + 1] ?? 0); k++) {
         if (skip[side][k] === 1) continue;
         const api = rows.api[k] ?? 0;
+        const range = rows.range[k] ?? 0;
         for (let at = providers.start[api] ?? 0; at < (providers.start[api + 1] ?? 0); at++) {
-          add(providers.list[at] ?? 0, k * 2 + side);
+          const quiet = quietNeed(
+            range,
+            providers.versions[2 * at] ?? 0,
+            providers.versions[2 * at + 1] ?? 0,
+          );
+          add(providers.list[at] ?? 0, k * 2 + side, !quiet);
         }
       }
     }
     for (const p of reached) {
-      const relation = pairRelation(ctx, c, p, groups[groupOf[p] ?? 0] ?? []);
+      const at = groupOf[p] ?? 0;
+      if (loud[at] !== 1) continue; // every requirement holds in every state: any order
+      const relation = pairRelation(ctx, c, p, groups[at] ?? []);
       if (relation.kind === "never") incompatible.push({ kind: "incompatible", reasons: relation.reasons });
       const edge = relationEdge(relation, c, p);
       if (edge !== undefined) edges.push(edge);

@@ -1,9 +1,31 @@
-import type { CompactFleet } from "./compact-fleet.js";
+import { type CompactFleet, CURRENT, type ServedRows, sideOf, TARGET } from "./compact-fleet.js";
 
 /** Providers by API id in compressed rows: the services serving API k are list[start[k] .. start[k + 1]). */
 export interface ProviderIndex {
   readonly start: Int32Array;
   readonly list: Int32Array;
+  /**
+   * Beside list[at], what that provider serves of the API: versions[2 at] in its current version
+   * and versions[2 at + 1] in the version it runs after the release (its current one if it does not
+   * move), each the one version id served, NOT_SERVED, or SEVERAL_VERSIONS. The pair check reads
+   * them next to the provider's number instead of seeking the provider's own rows (a cache miss
+   * each once a fleet outgrows the caches).
+   */
+  readonly versions: Int32Array;
+}
+
+/** The provider's version does not serve the API. */
+export const NOT_SERVED = -1;
+/** The provider's version serves the API in more than one version: the full check decides. */
+export const SEVERAL_VERSIONS = -2;
+
+function servedVersion(rows: ServedRows, service: number, api: number): number {
+  for (let e = rows.start[service] ?? 0; e < (rows.start[service + 1] ?? 0); e++) {
+    if (rows.api[e] !== api) continue;
+    const from = rows.versionStart[e] ?? 0;
+    return (rows.versionStart[e + 1] ?? 0) - from === 1 ? (rows.version[from] ?? 0) : SEVERAL_VERSIONS;
+  }
+  return NOT_SERVED;
 }
 
 /** Calls `visit` once per (API, service) that serves it in its current or target version. */
@@ -30,9 +52,13 @@ export function providerIndex(fleet: CompactFleet): ProviderIndex {
   for (let k = 0; k < apiCount; k++) start[k + 1] = (start[k + 1] ?? 0) + (start[k] ?? 0);
   const fill = start.slice(0, apiCount);
   const list = new Int32Array(start[apiCount] ?? 0);
+  const versions = new Int32Array(2 * list.length);
   eachServing(fleet, (api, service) => {
-    list[fill[api] ?? 0] = service;
-    fill[api] = (fill[api] ?? 0) + 1;
+    const at = fill[api] ?? 0;
+    list[at] = service;
+    versions[2 * at] = servedVersion(fleet.served[CURRENT], service, api);
+    versions[2 * at + 1] = servedVersion(fleet.served[sideOf(fleet, service, TARGET)], service, api);
+    fill[api] = at + 1;
   });
-  return { start, list };
+  return { start, list, versions };
 }
