@@ -90,11 +90,48 @@ export function bracketByEstimate(
       else if (rank > band.atMost.count) outcomes[index] = { rank, low: band.atMost };
       else if (low === high) outcomes[index] = { rank, result: low };
       else if (band.listed !== undefined)
-        outcomes[index] = { rank, result: selectInPlace(band.listed, rank - band.below.count - 1) };
+        outcomes[index] = {
+          rank,
+          result: selectInRange(band.listed, low, high, rank - band.below.count - 1),
+        };
       else outcomes[index] = { rank, high: band.atMost };
     }
   }
   return outcomes;
+}
+
+/** Below this many listed differences, quickselect directly. */
+const BUCKET_MIN = 4096;
+
+/**
+ * The element of 0-based rank k of `values`, all within [low, high] (low < high): a counting pass
+ * into equal-width value buckets finds the bucket holding rank k (bucket order is value order:
+ * the bucket index is monotone in the value), and quickselect runs on that bucket's few values
+ * only. Two passes over the list instead of quickselect's several partitions of all of it.
+ */
+export function selectInRange(values: Float64Array, low: number, high: number, k: number): number {
+  const size = values.length;
+  if (size < BUCKET_MIN) return selectInPlace(values, k);
+  const buckets = size >> 4;
+  const scale = buckets / (high - low);
+  if (!Number.isFinite(scale)) return selectInPlace(values, k); // a bracket narrower than ~1e-300
+  const last = buckets - 1;
+  const counts = new Int32Array(buckets);
+  for (let i = 0; i < size; i++) {
+    const b = ((values[i]! - low) * scale) | 0;
+    counts[b < last ? b : last]!++;
+  }
+  let before = 0;
+  let wanted = 0;
+  while (before + counts[wanted]! <= k) before += counts[wanted++]!;
+  const inBucket = new Float64Array(counts[wanted]!);
+  let n = 0;
+  for (let i = 0; i < size; i++) {
+    const v = values[i]!;
+    const b = ((v - low) * scale) | 0;
+    if ((b < last ? b : last) === wanted) inBucket[n++] = v;
+  }
+  return selectInPlace(inBucket, k - before);
 }
 
 /**
