@@ -115,12 +115,9 @@ export function selectInRange(values: Float64Array, low: number, high: number, k
   const buckets = size >> 4;
   const scale = buckets / (high - low);
   if (!Number.isFinite(scale)) return selectInPlace(values, k); // a bracket narrower than ~1e-300
-  const last = buckets - 1;
-  const counts = new Int32Array(buckets);
-  for (let i = 0; i < size; i++) {
-    const b = ((values[i]! - low) * scale) | 0;
-    counts[b < last ? b : last]!++;
-  }
+  // (v - low) * scale lies in [0, buckets * (1 + 2 ulp)], so the index is at most `buckets`.
+  const counts = new Int32Array(buckets + 1);
+  for (let i = 0; i < size; i++) counts[((values[i]! - low) * scale) | 0]!++;
   let before = 0;
   let wanted = 0;
   while (before + counts[wanted]! <= k) before += counts[wanted++]!;
@@ -128,8 +125,7 @@ export function selectInRange(values: Float64Array, low: number, high: number, k
   let n = 0;
   for (let i = 0; i < size; i++) {
     const v = values[i]!;
-    const b = ((v - low) * scale) | 0;
-    if ((b < last ? b : last) === wanted) inBucket[n++] = v;
+    if ((((v - low) * scale) | 0) === wanted) inBucket[n++] = v;
   }
   return selectInPlace(inBucket, k - before);
 }
