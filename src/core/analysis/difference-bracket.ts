@@ -13,7 +13,7 @@
  * differences to list (long runs of ties), the counted bracket ends become fences for the general
  * narrowing in pairwise-difference-selection.ts.
  */
-import { bandPass, type Fence } from "./difference-fence.js";
+import { bandPass, countAtMost, countStrictlyBelow, type Fence } from "./difference-fence.js";
 import { selectInPlace } from "./select-in-place.js";
 
 /** Every STRIDE-th value of each sample forms the thinned problem. */
@@ -77,24 +77,22 @@ export function bracketByEstimate(
   for (const [i, r] of thinRanks.entries()) thinValues.set(r, values[i]!);
 
   const capacity = Math.ceil(4 * halfWidth * (total / thinTotal)) + 4096;
+  const buffer = new Float64Array(capacity + 4); // shared: each bracket is settled before the next
   const outcomes: BracketOutcome[] = ranks.map((rank) => ({ rank }));
   for (const g of groups) {
     const low = thinValues.get(g.lo)!;
     const high = thinValues.get(g.hi)!;
     // Only a wrong estimate gives these; the general narrowing takes over.
     if (!(low <= high && Number.isFinite(low) && Number.isFinite(high))) continue;
-    const band = bandPass(x, y, guarded, low, high, capacity);
+    const band = bandPass(x, y, guarded, low, high, buffer);
     for (const index of g.members) {
       const rank = ranks[index]!;
-      if (rank <= band.below.count) outcomes[index] = { rank, high: band.below };
-      else if (rank > band.atMost.count) outcomes[index] = { rank, low: band.atMost };
+      if (rank <= band.below) outcomes[index] = { rank, high: countStrictlyBelow(x, guarded, low) };
+      else if (rank > band.atMost) outcomes[index] = { rank, low: countAtMost(x, guarded, high) };
       else if (low === high) outcomes[index] = { rank, result: low };
       else if (band.listed !== undefined)
-        outcomes[index] = {
-          rank,
-          result: selectInRange(band.listed, low, high, rank - band.below.count - 1),
-        };
-      else outcomes[index] = { rank, high: band.atMost };
+        outcomes[index] = { rank, result: selectInRange(band.listed, low, high, rank - band.below - 1) };
+      else outcomes[index] = { rank, high: countAtMost(x, guarded, high) };
     }
   }
   return outcomes;

@@ -83,17 +83,20 @@ function advanceAtLeast(xi: number, guarded: Float64Array, from: number, v: numb
 
 /** The counts around a bracket [low, high] and, when they fit, the differences inside it. */
 export interface Band {
-  /** #{D < low}, as a strict high fence at `low`. */
-  readonly below: Fence;
-  /** #{D <= high}, as a fence at `high`. */
-  readonly atMost: Fence;
-  /** Every D with low <= D <= high, row by row; undefined when there are more than `capacity`. */
+  /** #{D < low}. */
+  readonly below: number;
+  /** #{D <= high}. */
+  readonly atMost: number;
+  /** Every D with low <= D <= high, row by row; undefined when they do not fit in the buffer. */
   readonly listed: Float64Array | undefined;
 }
 
 /**
  * One pass that counts the differences below `low` and at or below `high` (low <= high) and lists
- * those between, up to `capacity` of them: the two pointers advance side by side in each row.
+ * those between into `buffer` (whose last four slots are slack), as long as they fit: the two
+ * pointers advance side by side in each row. No per-row fences are kept: when the counts do not
+ * settle a rank, countStrictlyBelow and countAtMost make the fences (rarely needed, and one
+ * allocation fewer per pass when not).
  */
 export function bandPass(
   x: Float64Array,
@@ -101,14 +104,11 @@ export function bandPass(
   guarded: Float64Array,
   low: number,
   high: number,
-  capacity: number,
+  buffer: Float64Array,
 ): Band {
   const n = x.length;
   const m = y.length;
-  const belowRows = new Int32Array(n);
-  const atMostRows = new Int32Array(n);
-  // Four slots of slack: each row writes its first four candidates whether or not they are in.
-  const listed = new Float64Array(capacity + 4);
+  const capacity = buffer.length - 4;
   let size = 0;
   let first = 0;
   let last = 0;
@@ -119,8 +119,6 @@ export function bandPass(
     first = advanceAbove(xi, guarded, first, high);
     // D >= low holds wherever D > high does, so this pointer never trails the other one.
     last = advanceAtLeast(xi, guarded, last, low);
-    atMostRows[i] = first;
-    belowRows[i] = last;
     excludedAtMost += first;
     excludedBelow += last;
     const width = last - first;
@@ -130,18 +128,33 @@ export function bandPass(
     }
     // Rows hold a handful of candidates at most, so writing four and keeping `width` of them
     // avoids a loop exit that mispredicts on every row; wider rows finish in the loop.
-    listed[size] = xi - guarded[first]!;
-    listed[size + 1] = xi - guarded[first + 1]!;
-    listed[size + 2] = xi - guarded[first + 2]!;
-    listed[size + 3] = xi - guarded[first + 3]!;
-    for (let j = first + 4; j < last; j++) listed[size + j - first] = xi - y[j]!;
+    buffer[size] = xi - guarded[first]!;
+    buffer[size + 1] = xi - guarded[first + 1]!;
+    buffer[size + 2] = xi - guarded[first + 2]!;
+    buffer[size + 3] = xi - guarded[first + 3]!;
+    for (let j = first + 4; j < last; j++) buffer[size + j - first] = xi - y[j]!;
     size += width;
   }
   return {
-    below: { value: low, count: n * m - excludedBelow, rows: belowRows },
-    atMost: { value: high, count: n * m - excludedAtMost, rows: atMostRows },
-    listed: size <= capacity ? listed.subarray(0, size) : undefined,
+    below: n * m - excludedBelow,
+    atMost: n * m - excludedAtMost,
+    listed: size <= capacity ? buffer.subarray(0, size) : undefined,
   };
+}
+
+/** Exact #{D < v} over the whole matrix, as a strict high fence (guarded as for countAtMost). */
+export function countStrictlyBelow(x: Float64Array, guarded: Float64Array, v: number): Fence {
+  const n = x.length;
+  const m = guarded.length - GUARD;
+  const rows = new Int32Array(n);
+  let column = 0;
+  let excluded = 0;
+  for (let i = 0; i < n; i++) {
+    column = advanceAtLeast(x[i]!, guarded, column, v);
+    rows[i] = column;
+    excluded += column;
+  }
+  return { value: v, count: n * m - excluded, rows };
 }
 
 /** Exact #{D < v} inside the target's interval, as a strict high fence. */
