@@ -35,4 +35,17 @@ describe("sample preparation", () => {
     expect(Array.from(cleaned.sorted)).toEqual([5, 5, 6, 6, 6, 7, 7]);
     expect(cleaned).toMatchObject({ received: 8, missing: 0, outliers: 1 });
   });
+
+  it("takes typed arrays as they are when every value is finite, and never changes them", () => {
+    const big = Float64Array.from({ length: 2000 }, (_, i) => (i * 7919) % 2003);
+    const before = Array.from(big);
+    const prepared = prepareSamples(big, "remove", undefined);
+    expect(Array.from(big)).toEqual(before);
+    expect(prepared.sorted).not.toBe(big);
+    expect(Array.from(prepared.sorted)).toEqual([...before].sort((a, b) => a - b));
+    expect(prepared).toMatchObject({ received: 2000, missing: 0 });
+    const holes = Float64Array.from([3, Number.NaN, 1, Number.NEGATIVE_INFINITY, 2]);
+    expect(prepareSamples(holes, "remove", undefined)).toMatchObject({ received: 5, missing: 2 });
+    expect(Array.from(prepareSamples(holes, "replace", undefined).sorted)).toEqual([0, 0, 1, 2, 3]);
+  });
 });

@@ -33,18 +33,8 @@ export function prepareSamples(
   nanStrategy: NanStrategy,
   outlierRemoval: OutlierRemoval | undefined,
 ): PreparedSamples {
-  const kept = new Float64Array(values.length);
-  let size = 0;
-  let missing = 0;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (typeof v === "number" && Number.isFinite(v)) kept[size++] = v;
-    else {
-      missing++;
-      if (nanStrategy === "replace") kept[size++] = 0;
-    }
-  }
-  const sorted = sortSamples(kept.subarray(0, size));
+  const { kept, missing } = keptValues(values, nanStrategy);
+  const sorted = sortSamples(kept);
   if (outlierRemoval === undefined || sorted.length === 0) {
     return { sorted, received: values.length, missing, outliers: 0 };
   }
@@ -57,6 +47,34 @@ export function prepareSamples(
     missing,
     outliers: sorted.length - (to - from),
   };
+}
+
+/**
+ * The values to sort and how many were missing. Typed arrays of finite numbers (what providers and
+ * the bench hand over) are used as they are: sortSamples only reads its input.
+ */
+function keptValues(
+  values: ArrayLike<number | null>,
+  nanStrategy: NanStrategy,
+): { kept: ArrayLike<number>; missing: number } {
+  if (values instanceof Float64Array && allFinite(values)) return { kept: values, missing: 0 };
+  const kept = new Float64Array(values.length);
+  let size = 0;
+  let missing = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (typeof v === "number" && Number.isFinite(v)) kept[size++] = v;
+    else {
+      missing++;
+      if (nanStrategy === "replace") kept[size++] = 0;
+    }
+  }
+  return { kept: kept.subarray(0, size), missing };
+}
+
+function allFinite(values: Float64Array): boolean {
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i]!)) return false;
+  return true;
 }
 
 /** The lower and upper fence outside which a sorted sample's values count as outliers. */
