@@ -1,4 +1,10 @@
-import { type ClientRequest, type IncomingMessage, request, type ServerResponse } from "node:http";
+import {
+  type ClientRequest,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  request,
+  type ServerResponse,
+} from "node:http";
 import { chooseVersion } from "../../../core/traffic/choose-version.js";
 import { parseCookieHeader } from "../../../core/traffic/parse-cookie-header.js";
 import type { RouteConfig } from "../../../core/traffic/route-config.js";
@@ -29,47 +35,21 @@ const HOP_BY_HOP = new Set([
 // Idempotent methods may be sent again after a connection failure (RFC 9110 §9.2.2).
 const IDEMPOTENT = new Set(["GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"]);
 
-/**
- * The request's headers for the upstream, as a flat [name, value, ...] list built from the raw
- * headers (no object per request, names as the client sent them): hop-by-hop headers and those the
- * Connection header lists are dropped, Transfer-Encoding is kept, X-Forwarded-For is extended.
- */
-function forwardHeaders(req: IncomingMessage): string[] {
-  const raw = req.rawHeaders;
-  const connection = req.headers.connection;
-  const listed =
-    connection === undefined
-      ? null
-      : connection
-          .toLowerCase()
-          .split(",")
-          .map((h) => h.trim());
-  const out: string[] = [];
-  let forwardedFor: string | undefined;
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i]!;
-    const lower = name.toLowerCase();
-    if (lower === "x-forwarded-for") {
-      forwardedFor = forwardedFor === undefined ? raw[i + 1]! : `${forwardedFor}, ${raw[i + 1]!}`;
-      continue;
-    }
-    if (lower !== "transfer-encoding" && (HOP_BY_HOP.has(lower) || listed?.includes(lower))) continue;
-    out.push(name, raw[i + 1]!);
-  }
-  const remote = req.socket.remoteAddress ?? "";
-  out.push("x-forwarded-for", forwardedFor === undefined ? remote : `${forwardedFor}, ${remote}`);
-  return out;
-}
-
-/** The upstream response's headers for the client, as a flat list without hop-by-hop headers. */
-function responseHeaders(upstreamRes: IncomingMessage, setCookie: string | null): string[] {
-  const raw = upstreamRes.rawHeaders;
-  const out: string[] = [];
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i]!;
-    if (!HOP_BY_HOP.has(name.toLowerCase())) out.push(name, raw[i + 1]!);
-  }
-  if (setCookie !== null) out.push("set-cookie", setCookie);
+function forwardHeaders(
+  headers: IncomingHttpHeaders,
+  remoteAddress: string | undefined,
+): IncomingHttpHeaders {
+  const out: IncomingHttpHeaders = {};
+  const listed = (headers.connection ?? "")
+    .toLowerCase()
+    .split(",")
+    .map((h) => h.trim());
+  for (const [name, value] of Object.entries(headers))
+    if (!HOP_BY_HOP.has(name) && !listed.includes(name)) out[name] = value;
+  if (headers["transfer-encoding"] !== undefined) out["transfer-encoding"] = headers["transfer-encoding"];
+  const forwarded = headers["x-forwarded-for"];
+  out["x-forwarded-for"] =
+    forwarded === undefined ? (remoteAddress ?? "") : `${forwarded}, ${remoteAddress ?? ""}`;
   return out;
 }
 
@@ -83,18 +63,13 @@ function replayable(req: IncomingMessage): boolean {
 /** The data plane: route each request to a version, proxy it over a pooled connection, count it. */
 export function createProxyHandler(state: ProxyState): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
-    const started = performance.now();
+    const started = process.hrtime.bigint();
     const config = state.config;
-    // Cookies are parsed only if a header route or stickiness asks for them.
-    let cookies: ReadonlyMap<string, string> | undefined;
     const decision = chooseVersion(
       config,
       {
         header: (name) => req.headers[name] as string | undefined,
-        get cookies() {
-          cookies ??= parseCookieHeader(req.headers.cookie);
-          return cookies;
-        },
+        cookies: parseCookieHeader(req.headers.cookie),
       },
       Math.random(),
     );
@@ -105,19 +80,17 @@ export function createProxyHandler(state: ProxyState): (req: IncomingMessage, re
       return;
     }
     const version = decision.version;
+    const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
     let counted = false;
     const count = (status: number) => {
       if (counted) return;
       counted = true;
-      state.metrics.answered(version, statusClassOf(status), (performance.now() - started) / 1000);
+      state.metrics.answered(version, statusClassOf(status), seconds());
     };
     let current: ClientRequest | null = null;
-    // 'close' follows 'finish' on a ServerResponse, so one listener sees both endings.
+    res.on("finish", () => count(res.statusCode));
     res.on("close", () => {
-      if (res.writableFinished) {
-        count(res.statusCode);
-        return;
-      }
+      if (res.writableFinished) return;
       // The client went away: stop the upstream work, and count it as nginx does (499, a 4xx).
       current?.destroy();
       count(res.headersSent ? res.statusCode : 499);
@@ -127,7 +100,7 @@ export function createProxyHandler(state: ProxyState): (req: IncomingMessage, re
       config.sticky !== null && decision.kind === "weighted"
         ? `${config.sticky.cookie}=${version}; Path=/; HttpOnly; SameSite=Lax`
         : null;
-    const headers = forwardHeaders(req);
+    const headers = forwardHeaders(req.headers, req.socket.remoteAddress);
     const canReplay = replayable(req);
     const order = state.pool.attemptOrder(version);
     // A single upstream is tried twice: a pooled keep-alive socket that the upstream just closed
@@ -148,16 +121,15 @@ export function createProxyHandler(state: ProxyState): (req: IncomingMessage, re
       let answered = false;
       upstreamReq.on("response", (upstreamRes) => {
         answered = true;
-        res.writeHead(upstreamRes.statusCode ?? 502, responseHeaders(upstreamRes, setCookie));
-        // Forwarded by hand rather than with pipe(), which sets up a handful of listeners per
-        // request; backpressure is kept: a full client socket pauses the upstream response.
-        upstreamRes.on("data", (chunk: Buffer) => {
-          if (!res.write(chunk)) {
-            upstreamRes.pause();
-            res.once("drain", () => upstreamRes.resume());
-          }
-        });
-        upstreamRes.on("end", () => res.end());
+        const out: Record<string, string | string[]> = {};
+        for (const [name, value] of Object.entries(upstreamRes.headers))
+          if (value !== undefined && !HOP_BY_HOP.has(name)) out[name] = value;
+        if (setCookie !== null) {
+          const existing = out["set-cookie"];
+          out["set-cookie"] = existing === undefined ? [setCookie] : [...[existing].flat(), setCookie];
+        }
+        res.writeHead(upstreamRes.statusCode ?? 502, out);
+        upstreamRes.pipe(res);
         upstreamRes.on("error", () => res.destroy());
       });
       upstreamReq.on("timeout", () => upstreamReq.destroy(new Error("upstream timed out")));
