@@ -68,9 +68,11 @@ export function rolloutHandler(targets: RolloutTargets, analysis: RolloutAnalysi
         to: input.to,
         ...(input.artifact ? { artifact: input.artifact } : {}),
       });
+      // A rollback run's steps run forward in the engine but return the service to `from`.
+      const direction = ctx.input.rollback === true ? "rollback" : ctx.direction;
       let cp = readCheckpoint(ctx.output);
       if (cp === undefined) {
-        const chosen = await choose(ctx, service, input, target);
+        const chosen = await choose(ctx, service, input, target, direction);
         if ("failed" in chosen) return { kind: "failed", message: chosen.failed, retryable: false };
         cp = chosen;
         await ctx.checkpoint({ ...cp });
@@ -86,6 +88,7 @@ async function choose(
   service: string,
   input: RolloutInput,
   target: RolloutTarget,
+  direction: "forward" | "rollback",
 ): Promise<RolloutCheckpoint | { failed: string }> {
   const instances = await target.driver.observe({ service, environment: ctx.environment });
   const chosen = chooseRolloutPlan({
@@ -94,7 +97,7 @@ async function choose(
     strategy: input.strategy,
     replicas: target.replicas,
     instances,
-    direction: ctx.direction,
+    direction,
   });
   const kind = chosen.plan.kind;
   if ((kind === "canary" || kind === "blueGreen") && target.router === undefined)
@@ -102,7 +105,7 @@ async function choose(
       failed: `${service}: a ${kind} rollout needs a traffic router; set spec.router of Environment ${ctx.environment} (builtin or nginx); nothing was changed`,
     };
   if (chosen.mode === "initial" || chosen.mode === "strategy" || chosen.mode === "reverse") {
-    const version = ctx.direction === "forward" ? input.to : input.from;
+    const version = direction === "forward" ? input.to : input.from;
     const problems = await target.preCheck([version]);
     if (problems.length > 0)
       return {
@@ -110,7 +113,7 @@ async function choose(
       };
   }
   const now = ctx.now();
-  ctx.log(`${ctx.direction} ${chosen.mode} rollout of ${service}: ${chosen.plan.kind} plan`);
+  ctx.log(`${direction} ${chosen.mode} rollout of ${service}: ${chosen.plan.kind} plan`);
   return {
     mode: chosen.mode,
     plan: chosen.plan,
