@@ -5,9 +5,9 @@ import type { RolloutObservation, RolloutSignal } from "../../core/rollout/rollo
 import { initialRolloutState, nextRollout, rolloutFinished } from "../../core/rollout/rollout-plan.js";
 import type { StepContext, StepHandler, StepOutcome } from "../../core/run/step-handler.js";
 import { removeService } from "../rollout/remove-service.js";
-import { routeOf } from "../rollout/route-traffic.js";
 import { type RolloutCheckpoint, readCheckpoint } from "../rollout/rollout-checkpoint.js";
 import type { RolloutTarget, RolloutTargets } from "../rollout/rollout-target.js";
+import { routeOf } from "../rollout/route-traffic.js";
 import { type ActionResult, runRolloutAction } from "../rollout/run-rollout-action.js";
 
 /** Passes of observe → decide → act in one reconcile before the step yields its worker for a moment. */
