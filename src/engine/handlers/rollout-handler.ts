@@ -79,6 +79,12 @@ export function rolloutHandler(targets: RolloutTargets, analysis: RolloutAnalysi
         await ctx.checkpoint({ ...cp });
       }
       if (cp.mode === "remove") return removeService(ctx, service, target, cp);
+      if (cp.mode === "unchanged")
+        return {
+          kind: "succeeded",
+          output: { ...cp },
+          message: `nothing to return: neither ${input.to} nor ${input.from} of ${service} runs in ${ctx.environment}`,
+        };
       return drive(ctx, service, target, analysis, cp);
     },
   };
