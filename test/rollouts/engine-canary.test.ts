@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createProcessDriver } from "../../src/adapters/drivers/process/process-driver.js";
+import { buildApp } from "../../src/server/app.js";
 import {
   buildArtifact,
   fleetDocuments,
@@ -98,6 +99,30 @@ describe("rollout steps through the engine (process driver, builtin router)", ()
       state: { strategy: "canary", state: { kind: "completed" } },
     });
     expect(JSON.stringify(output.analysisReports)).toMatch(/2\.0\.0 error rate 0% over \d+ requests/);
+
+    // `upshift rollback` of the finished run: a rollback run returns web to 1.0.0 through its canary.
+    const app = await buildApp({ store: w.store });
+    const token = (await w.store.tokens.create("ops", "operator", new Date())).token;
+    const res = await app.inject({
+      method: "POST",
+      url: `/v1/runs/${second}/rollback`,
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      payload: JSON.stringify({ reason: "back to 1.0.0" }),
+    });
+    await app.close();
+    expect(res.statusCode, res.body).toBe(201);
+    const back = await w.waitForRun(res.json().run.id, ["Succeeded", "Failed"]);
+    expect(back.run.phase, JSON.stringify(back.steps)).toBe("Succeeded");
+    expect(back.steps.find((s) => s.key === "rollback/w0/rollout/web")?.output).toMatchObject({
+      mode: "reverse",
+      plan: { kind: "canary", stable: { version: "2.0.0" }, canary: { version: "1.0.0", slot: "stable" } },
+    });
+    const restored = await createProcessDriver({ stateDir: `${w.stateDir}/process` }).observe({
+      service: "web",
+      environment: "dev",
+    });
+    expect(restored.map((i) => `${i.version}/${i.slot}`)).toEqual(["1.0.0/stable", "1.0.0/stable"]);
+    expect(await (await fetch(`http://${listen}/`)).json()).toMatchObject({ version: "1.0.0" });
   }, 60_000);
 
   it("fails a rollout on its pre-checks with what and where, and changes nothing", async () => {

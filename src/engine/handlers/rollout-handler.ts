@@ -173,7 +173,16 @@ async function drive(
     const now = ctx.now();
     const step = nextRollout(cp.plan, cp.state, observation, now);
     const moved = JSON.stringify(step.state) !== JSON.stringify(cp.state);
-    await save({ ...cp, state: step.state, phase: step.phase, message: step.message });
+    const backing = ["aborting", "rollingBack", "restoring"].includes(step.state.state.kind);
+    const at = now.toISOString();
+    await save({
+      ...cp,
+      state: step.state,
+      phase: step.phase,
+      message: step.message,
+      ...(backing && cp.abortStartedAt === undefined ? { abortStartedAt: at } : {}),
+      ...(rolloutFinished(step.state) && cp.finishedAt === undefined ? { finishedAt: at } : {}),
+    });
     if (rolloutFinished(cp.state)) return finish(cp, step.message);
     let changed = moved;
     for (const action of step.actions) {
