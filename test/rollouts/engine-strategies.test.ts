@@ -176,7 +176,11 @@ describe("strategies through the engine with real processes", () => {
       );
       const id = await w.startRun("v2", "dev");
       // Switched: all traffic on green, blue kept for the delay.
-      await w.waitForStep(id, "w0/rollout/web", "waiting", /./);
+      await w.waitForCheckpoint(
+        id,
+        "w0/rollout/web",
+        (o) => (o.state as { state?: { kind?: string } } | undefined)?.state?.kind === "scaleDownDelay",
+      );
       const deadline = Date.now() + 20_000;
       while (
         ((await (await fetch(url)).json()) as { version: string }).version !== "2.0.0" &&

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import type { Strategy } from "../../core/documents/kinds/release.js";
 import { chooseRolloutPlan } from "../../core/rollout/choose-rollout-plan.js";
 import type { RolloutAnalysisExecutor } from "../../core/rollout/rollout-analysis-port.js";
@@ -11,9 +12,11 @@ import { routeOf } from "../rollout/route-traffic.js";
 import { type ActionResult, runRolloutAction } from "../rollout/run-rollout-action.js";
 
 /** Passes of observe → decide → act in one reconcile before the step yields its worker for a moment. */
-const MAX_PASSES = 200;
+const MAX_PASSES = 400;
 /** How soon a step that made no progress (instances still starting) looks again. */
-const POLL_MS = 1000;
+const POLL_MS = 500;
+/** Timed waits up to this long are slept in the reconcile; longer ones park the step durably. */
+const HOLD_MS = 20_000;
 
 interface RolloutInput {
   readonly from: string;
@@ -197,12 +200,22 @@ async function drive(
       );
       if (result.checkpoint) await save(result.checkpoint);
       if (result.changed) changed = true;
-      if (result.outcome) return result.outcome;
+      const out = result.outcome;
+      if (out !== undefined) {
+        // A short timed wait is slept here, under the lease, rather than parked: a waiting step
+        // does not move while its run is Failed, and a canary must not stay half-shifted because
+        // another service of its wave failed. Long waits and waits for people are parked durably.
+        const ms = out.kind === "waiting" && out.until ? out.until.getTime() - ctx.now().getTime() : Infinity;
+        if (ms > HOLD_MS) return out;
+        // In steps of at most a second, so a promote or a sick instance is seen meanwhile.
+        await sleep(Math.min(Math.max(0, ms), 1000), undefined, { signal: ctx.abort });
+        changed = true;
+        break;
+      }
       if (result.stop) break;
     }
     idle = changed ? 0 : idle + 1;
-    if (idle >= 2)
-      return { kind: "waiting", until: new Date(now.getTime() + POLL_MS), message: step.message };
+    if (idle >= 2) await sleep(POLL_MS, undefined, { signal: ctx.abort });
   }
   return { kind: "waiting", until: ctx.now(), message: cp.message ?? "rollout in progress" };
 }
