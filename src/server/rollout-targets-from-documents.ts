@@ -207,6 +207,9 @@ export function rolloutTargetsFromDocuments(
 
   return {
     resolve: resolveTarget,
+    async runPhase(runId) {
+      return (await store.runs.getRun(runId))?.run.phase;
+    },
     async routerFor(environment) {
       return routerOf((await documents(environment)).env);
     },

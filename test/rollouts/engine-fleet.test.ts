@@ -69,7 +69,7 @@ ${service("web")}${service("orders")}`);
     const app = await buildApp({ store: w.store });
     const token = (await w.store.tokens.create("viewer", "viewer", new Date())).token;
     const headers = { authorization: `Bearer ${token}` };
-    // While a rollout step runs, the run's status shows its live progress from its checkpoint.
+    // While a rollout step runs or waits, the run's status shows its progress.
     let live: string | null = null;
     for (let i = 0; i < 100 && live === null; i++) {
       const steps = (await app.inject({ method: "GET", url: `/v1/runs/${id}`, headers })).json().steps as {
@@ -78,8 +78,7 @@ ${service("web")}${service("orders")}`);
         message: string | null;
       }[];
       const webStep = steps.find((s) => s.id === "w0/rollout/web");
-      if (webStep?.state === "running" && webStep.message !== null && /step \d\/2/.test(webStep.message))
-        live = webStep.message;
+      if (webStep?.message && /step \d\/2/.test(webStep.message)) live = webStep.message;
       else await new Promise((r) => setTimeout(r, 100));
     }
     expect(live).toMatch(/step \d\/2: (canary weight 30%|analysis running)/);

@@ -17,6 +17,8 @@ const MAX_PASSES = 400;
 const POLL_MS = 500;
 /** Timed waits up to this long are slept in the reconcile; longer ones park the step durably. */
 const HOLD_MS = 20_000;
+/** How long one reconcile holds its worker before parking short waits too (a stopping server waits for it). */
+const HOLD_BUDGET_MS = 10_000;
 
 interface RolloutInput {
   readonly from: string;
@@ -88,7 +90,7 @@ export function rolloutHandler(targets: RolloutTargets, analysis: RolloutAnalysi
           output: { ...cp },
           message: `nothing to return: neither ${input.to} nor ${input.from} of ${service} runs in ${ctx.environment}`,
         };
-      return drive(ctx, service, target, analysis, cp);
+      return drive(ctx, targets, service, target, analysis, cp);
     },
   };
 }
@@ -139,6 +141,7 @@ async function choose(
 
 async function drive(
   ctx: StepContext,
+  targets: RolloutTargets,
   service: string,
   target: RolloutTarget,
   analysis: RolloutAnalysisExecutor,
@@ -150,6 +153,9 @@ async function drive(
     cp = next;
     await ctx.checkpoint({ ...cp });
   };
+  const inFailedRun = async () => (await targets.runPhase(ctx.runId)) === "Failed";
+  const began = Date.now();
+  const held = () => Date.now() - began > HOLD_BUDGET_MS;
   let idle = 0;
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     if (ctx.abort.aborted) throw ctx.abort.reason;
@@ -202,11 +208,12 @@ async function drive(
       if (result.changed) changed = true;
       const out = result.outcome;
       if (out !== undefined) {
-        // A short timed wait is slept here, under the lease, rather than parked: a waiting step
-        // does not move while its run is Failed, and a canary must not stay half-shifted because
-        // another service of its wave failed. Long waits and waits for people are parked durably.
+        // Short timed waits are slept here, under the lease: the engine does not wake waiting
+        // steps of a Failed run, and a canary must not stay half-shifted because another service
+        // of its wave failed. Long waits and waits for people are parked durably, and so is a
+        // short one once this reconcile has held its worker for a while, unless the run is Failed.
         const ms = out.kind === "waiting" && out.until ? out.until.getTime() - ctx.now().getTime() : Infinity;
-        if (ms > HOLD_MS) return out;
+        if (ms > HOLD_MS || (held() && !(await inFailedRun()))) return out;
         // In steps of at most a second, so a promote or a sick instance is seen meanwhile.
         await sleep(Math.min(Math.max(0, ms), 1000), undefined, { signal: ctx.abort });
         changed = true;
@@ -215,7 +222,11 @@ async function drive(
       if (result.stop) break;
     }
     idle = changed ? 0 : idle + 1;
-    if (idle >= 2) await sleep(POLL_MS, undefined, { signal: ctx.abort });
+    if (idle >= 2) {
+      if (held() && !(await inFailedRun()))
+        return { kind: "waiting", until: new Date(now.getTime() + POLL_MS), message: step.message };
+      await sleep(POLL_MS, undefined, { signal: ctx.abort });
+    }
   }
   return { kind: "waiting", until: ctx.now(), message: cp.message ?? "rollout in progress" };
 }
