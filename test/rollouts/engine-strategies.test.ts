@@ -108,6 +108,39 @@ describe("strategies through the engine with real processes", () => {
     expect(await (await fetch(url)).json()).toMatchObject({ version: "1.0.0" });
   }, 60_000);
 
+  it("pauses a canary whose analysis is inconclusive (too little traffic) until a person promotes it", async () => {
+    // No load at all and a high minimum: every measurement is too thin to judge.
+    const w = await worldAtV1("inconclusive", builtin, "{canary: {steps: []}}", { minRequests: 1000 });
+    const v2 = await buildArtifact(w.dir, "svc-2.0.0");
+    await w.apply(
+      releaseDocument({
+        name: "v2",
+        environment: "dev",
+        service: "web",
+        version: "2.0.0",
+        artifact: v2,
+        strategy: "{canary: {steps: [{setWeight: 10}, {analysis: {interval: 1s, count: 1}}]}}",
+      }),
+    );
+    const id = await w.startRun("v2", "dev");
+    const paused = await w.waitForStep(
+      id,
+      "w0/rollout/web",
+      "waiting",
+      /analysis inconclusive; promote or abort/,
+    );
+    expect(paused.message).toContain(`upshift run promote ${id} --service web`);
+    expect(JSON.stringify(paused.output.analysisReports)).toMatch(
+      /1 of 1 measurements had fewer than 1000 requests/,
+    );
+    await w.store.runs.signal(id, { kind: "promote", stepKey: "w0/rollout/web", by: "alice" }, Date.now());
+    const end = await w.waitForRun(id, ["Succeeded", "Failed"]);
+    expect(end.run.phase, JSON.stringify(end.steps)).toBe("Succeeded");
+    expect(await (await fetch(`http://127.0.0.1:${w.ports.web}/`)).json()).toMatchObject({
+      version: "2.0.0",
+    });
+  }, 60_000);
+
   it("rolls 3 replicas one at a time (rolling) under steady load without a failed request", async () => {
     const w = await worldAtV1("rolling", builtin, "{rolling: {batchSize: 1, maxUnavailable: 0}}", {
       replicas: 3,
