@@ -19,7 +19,7 @@ export interface RolloutEngineOptions {
    * the canary against `maxErrorRate` (errorRateAnalysis). A function receives the rollout targets.
    */
   readonly analysis?: RolloutAnalysisExecutor | ((targets: RolloutTargets) => RolloutAnalysisExecutor);
-  /** Thresholds of the default analysis. */
+  /** Thresholds of the default analysis (else `UPSHIFT_ANALYSIS_MAX_ERROR_RATE`, `UPSHIFT_ANALYSIS_MIN_REQUESTS`). */
   readonly maxErrorRate?: number;
   readonly minRequests?: number;
 }
@@ -41,9 +41,19 @@ export function registerRolloutHandler(
       : (options.analysis ??
         errorRateAnalysis({
           routerFor: (environment) => targets.routerFor(environment),
-          ...(options.maxErrorRate !== undefined ? { maxErrorRate: options.maxErrorRate } : {}),
-          ...(options.minRequests !== undefined ? { minRequests: options.minRequests } : {}),
+          ...threshold("maxErrorRate", options.maxErrorRate, "UPSHIFT_ANALYSIS_MAX_ERROR_RATE"),
+          ...threshold("minRequests", options.minRequests, "UPSHIFT_ANALYSIS_MIN_REQUESTS"),
         }));
   handlers.register(rolloutHandler(targets, analysis));
   return targets;
+}
+
+/** An analysis threshold from the options, else from the environment; refused when not a number ≥ 0. */
+function threshold(name: string, value: number | undefined, variable: string): Record<string, number> {
+  const raw = value ?? process.env[variable];
+  if (raw === undefined || raw === "") return {};
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0)
+    throw new Error(`${variable} must be a number ≥ 0 (${name}); got ${JSON.stringify(raw)}`);
+  return { [name]: n };
 }
