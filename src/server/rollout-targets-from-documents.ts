@@ -57,11 +57,11 @@ export function rolloutTargetsFromDocuments(
     return { env: env.doc.spec as EnvironmentSpec, svc: svc.doc.spec as ServiceSpec };
   }
 
-  function routerOf(env: EnvironmentSpec): TrafficRouter | undefined {
+  function routerOf(env: EnvironmentSpec, environment: string): TrafficRouter | undefined {
     const r = env.router;
     if (r === undefined || r.type === "none") return undefined;
     const settings = r.settings ?? {};
-    const key = JSON.stringify([r.type, settings]);
+    const key = JSON.stringify([r.type, environment, settings]);
     const cached = routers.get(key);
     if (cached !== undefined) return cached;
     const services = settings.services as Record<string, { listen: string; sticky?: boolean }> | undefined;
@@ -70,13 +70,23 @@ export function rolloutTargetsFromDocuments(
         "router.settings",
         `router.settings.services must map each service to {listen: "host:port"}; got ${JSON.stringify(settings.services)}`,
       );
+    if (r.type === "nginx" && typeof settings.statusListen !== "string")
+      throw new InputError(
+        "router.settings",
+        `router.settings.statusListen of Environment ${environment} must be a free loopback "host:port" where nginx reports its configuration`,
+      );
+    // Each environment has its own routers unless the settings name a shared directory: the same
+    // service in two environments must never share a route.
     const router =
       r.type === "builtin"
-        ? new BuiltinTrafficRouter({ stateDir: at(settings.stateDir, "routers"), services })
-        : new NginxTrafficRouter({
-            directory: at(settings.directory, "nginx"),
+        ? new BuiltinTrafficRouter({
+            stateDir: at(settings.stateDir, join("routers", environment)),
             services,
-            statusListen: String(settings.statusListen ?? "127.0.0.1:18099"),
+          })
+        : new NginxTrafficRouter({
+            directory: at(settings.directory, join("nginx", environment)),
+            services,
+            statusListen: String(settings.statusListen),
             ...(typeof settings.binary === "string" ? { binary: settings.binary } : {}),
             ...(typeof settings.mainConfig === "string" ? { mainConfig: settings.mainConfig } : {}),
           });
@@ -162,9 +172,16 @@ export function rolloutTargetsFromDocuments(
       return artifactOf({ ...(registered.path ? { uri: registered.path } : {}), digest: registered.digest });
     }
 
+    const router = routerOf(env, environment);
+    const listeners = env.router?.settings?.services as Record<string, unknown> | undefined;
+    if (router !== undefined && listeners?.[service] === undefined)
+      throw new InputError(
+        "router.settings",
+        `router.settings.services of Environment ${environment} has no entry for ${service}; add ${service}: {listen: "host:port"}`,
+      );
     return {
       driver,
-      router: routerOf(env),
+      router,
       replicas,
       async deployRequest(version, slot, count) {
         return {
@@ -211,7 +228,7 @@ export function rolloutTargetsFromDocuments(
       return (await store.runs.getRun(runId))?.run.phase;
     },
     async routerFor(environment) {
-      return routerOf((await documents(environment)).env);
+      return routerOf((await documents(environment)).env, environment);
     },
   };
 }

@@ -184,6 +184,29 @@ describe("rollout steps through the engine (process driver, builtin router)", ()
     expect(clash.steps.find((s) => s.key === "w0/rollout/web")?.message).toMatch(
       /the Release deploys web 2\.0\.0 as sha256:[0-9a-f]{64}, but the registry holds sha256:1{64} for that version/,
     );
+    // A service the router has no listener for fails at once, naming the fix.
+    await w.apply(
+      releaseDocument({
+        name: "nolistener",
+        environment: "dev",
+        service: "api",
+        version: "1.0.0",
+        artifact: v1,
+        strategy: "{recreate: {}}",
+      }) +
+        `---
+apiVersion: upshift.dev/v1alpha1
+kind: Service
+metadata: {name: api}
+spec: {version: 0.0.0}
+`,
+    );
+    const noListener = await w.waitForRun(await w.startRun("nolistener", "dev"), ["Failed", "Succeeded"]);
+    expect(noListener.steps.find((s) => s.key === "w0/rollout/api")).toMatchObject({
+      attempt: 1,
+      message:
+        'api in dev: router.settings.services of Environment dev has no entry for api; add api: {listen: "host:port"}; nothing was changed',
+    });
     const instances = await createProcessDriver({ stateDir: `${w.stateDir}/process` }).observe({
       service: "web",
       environment: "dev",

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Strategy } from "../../core/documents/kinds/release.js";
+import { DomainError } from "../../core/errors/domain-error.js";
 import { chooseRolloutPlan } from "../../core/rollout/choose-rollout-plan.js";
 import type { RolloutAnalysisExecutor } from "../../core/rollout/rollout-analysis-port.js";
 import type { RolloutObservation, RolloutSignal } from "../../core/rollout/rollout-observation.js";
@@ -68,12 +69,25 @@ export function rolloutHandler(targets: RolloutTargets, analysis: RolloutAnalysi
       const service = ctx.service;
       if (service === null)
         return { kind: "failed", message: "a rollout step needs a service", retryable: false };
-      const target = await targets.resolve({
-        environment: ctx.environment,
-        service,
-        to: input.to,
-        ...(input.artifact ? { artifact: input.artifact } : {}),
-      });
+      let target: RolloutTarget;
+      try {
+        target = await targets.resolve({
+          environment: ctx.environment,
+          service,
+          to: input.to,
+          ...(input.artifact ? { artifact: input.artifact } : {}),
+        });
+      } catch (e) {
+        // Documents that cannot work (a missing listener, bad driver settings) fail the step at
+        // once, with their message; nothing was changed yet. Anything else may pass: retried.
+        if (e instanceof DomainError && !e.retryable)
+          return {
+            kind: "failed",
+            message: `${service} in ${ctx.environment}: ${e.message}; nothing was changed`,
+            retryable: false,
+          };
+        throw e;
+      }
       // A rollback run's steps run forward in the engine but return the service to `from`.
       const direction = ctx.input.rollback === true ? "rollback" : ctx.direction;
       let cp = readCheckpoint(ctx.output);
