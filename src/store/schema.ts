@@ -169,4 +169,17 @@ export interface Schema {
   audit_log: AuditLogTable;
   audit_anchors: AuditAnchorTable;
   backfill_checkpoints: BackfillCheckpointTable;
+  checklist_ticks: ChecklistTickTable;
+}
+
+/** A person's pass or fail of one item of a step's manual checklist (migration 0008). */
+export interface ChecklistTickTable {
+  id: Generated<number>;
+  run_id: string;
+  step_key: string;
+  item: string;
+  result: string;
+  note: string | null;
+  by: string;
+  at: number;
 }
