@@ -8,9 +8,10 @@ import { createVerifyHandler } from "../engine/handlers/verify-handler.js";
 import { waitHandler } from "../engine/handlers/wait-handler.js";
 import { Worker, type WorkerLog } from "../engine/worker.js";
 import type { Store } from "../store/store.js";
+import { type RolloutEngineOptions, registerRolloutHandler } from "./rollout-runtime.js";
 import { type VerificationOptions, verificationPorts } from "./verification-runtime.js";
 
-export interface EngineOptions {
+export interface EngineOptions extends RolloutEngineOptions {
   readonly leaseMs?: number;
   readonly concurrency?: number;
   readonly pollMs?: number;
@@ -32,6 +33,7 @@ export function startEngine(
     createVerifyHandler(verificationPorts(store, options.verification)),
   ]);
   if (options.testEffectsFile) handlers.register(testStepHandler(new EffectLog(options.testEffectsFile)));
+  registerRolloutHandler(handlers, store, options);
   store.runs.setRevertible((kind) => handlers.isRevertible(kind));
   const workerId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const worker = new Worker({

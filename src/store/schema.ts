@@ -170,6 +170,7 @@ export interface Schema {
   audit_anchors: AuditAnchorTable;
   backfill_checkpoints: BackfillCheckpointTable;
   checklist_ticks: ChecklistTickTable;
+  artifacts: ArtifactTable;
 }
 
 /** A person's pass or fail of one item of a step's manual checklist (migration 0008). */
@@ -182,4 +183,14 @@ export interface ChecklistTickTable {
   note: string | null;
   by: string;
   at: number;
+}
+
+/** A registered artifact version and its immutable digest (migration 0009). */
+export interface ArtifactTable {
+  name: string;
+  version: string;
+  digest: string;
+  path: string | null;
+  registered_at: number;
+  registered_by: string;
 }

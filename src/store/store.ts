@@ -1,4 +1,5 @@
 import type { WakeUpPort } from "../core/run/run-store-port.js";
+import { ArtifactRepository } from "./artifact-repository.js";
 import { AuditRepository } from "./audit-repository.js";
 import { type Database, openDatabase, type StoreConfig } from "./database.js";
 import { DocumentRepository } from "./document-repository.js";
@@ -18,6 +19,7 @@ export interface Store {
   readonly audit: AuditRepository;
   /** Manual checklist ticks and fired rollback triggers. */
   readonly verification: VerificationRepository;
+  readonly artifacts: ArtifactRepository;
   /** Wake-ups for engine workers when steps become ready. */
   readonly wakeUps: WakeUpPort;
   close(): Promise<void>;
@@ -42,6 +44,7 @@ export async function openStore(config: StoreConfig): Promise<Store> {
     plans: new PlanRepository(database),
     audit,
     verification: new VerificationRepository(database, audit, () => wakeUps.notify()),
+    artifacts: new ArtifactRepository(database, audit),
     wakeUps,
     close: async () => {
       await wakeUps.close();

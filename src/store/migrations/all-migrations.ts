@@ -6,6 +6,7 @@ import { audit } from "./0003-audit.js";
 import { backfills } from "./0004-backfills.js";
 import { plans } from "./0005-plans.js";
 import { checklistTicks } from "./0008-checklist-ticks.js";
+import { artifacts } from "./0009-artifacts.js";
 
 /** Schema migrations in order; names are permanent once released. */
 export function allMigrations(dialect: DialectName): Record<string, Migration> {
@@ -16,5 +17,6 @@ export function allMigrations(dialect: DialectName): Record<string, Migration> {
     "0004-backfills": backfills(dialect),
     "0005-plans": plans(),
     "0008-checklist-ticks": checklistTicks(dialect),
+    "0009-artifacts": artifacts(),
   };
 }
