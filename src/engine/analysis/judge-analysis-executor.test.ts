@@ -187,4 +187,41 @@ describe("runChecks", () => {
     expect(progress.verdict).toBe("failure");
     expect(progress.message).toMatch(/"smoke" are not in the Release's checks for orders \(known: none\)/);
   });
+
+  it("runs the named checks: passes when all pass, fails and fires the check's trigger when one fails", async () => {
+    const outcomes: Record<string, "passed" | "failed"> = { smoke: "passed", queue: "passed" };
+    const fired: FiredTrigger[] = [];
+    const executor = judgeAnalysisExecutor({
+      createCheck: (doc) => ({
+        kind: doc.kind,
+        name: doc.kind,
+        run: async () => {
+          const name = doc.kind === "synthetic-http" ? "smoke" : "queue";
+          return {
+            kind: outcomes[name] ?? "error",
+            message: `${name} ${outcomes[name]}`,
+            evidence: { depth: 7 },
+          };
+        },
+      }),
+      fireTrigger: async (_ctx, f) => {
+        fired.push(f);
+      },
+    });
+    const settings: VerificationSettings = {
+      checks: [
+        { name: "smoke", check: { kind: "synthetic-http", name: "smoke", steps: [{ url: "http://x/" }] } },
+        { name: "queue", check: { kind: "redis-length", url: "redis://x", key: "q", length: { max: 5 } } },
+      ],
+      triggers: [{ name: "backlog", check: "queue" }],
+    };
+    const act = { kind: "runChecks" as const, id: "c", checks: ["smoke", "queue"], version: "1.1.0" };
+    const ok = await executor.evaluate(context({ now: 0 }, settings), "orders", act, undefined);
+    expect(ok.verdict, ok.message).toBe("success");
+    outcomes.queue = "failed";
+    const bad = await executor.evaluate(context({ now: 0 }, settings), "orders", act, undefined);
+    expect(bad.verdict).toBe("failure");
+    expect(bad.message).toMatch(/trigger "backlog" fired/);
+    expect(fired.map((f) => f.trigger)).toEqual(["backlog"]);
+  });
 });
