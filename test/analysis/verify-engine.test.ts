@@ -209,6 +209,9 @@ describe.each(STORE_TARGETS)("verify steps in the engine on $name", (target) => 
     expect(planned).toBeDefined();
     // From the trigger to the rollback step having run: the engine reacted at once, not after the lease.
     expect((reverted?.at ?? Number.POSITIVE_INFINITY) - (fired?.at ?? 0)).toBeLessThan(1000);
+    process.stdout.write(
+      `trigger to reverted deploy step on ${target.name}: ${(reverted?.at ?? 0) - (fired?.at ?? 0)} ms\n`,
+    );
     const actions = await auditActions(store);
     expect(actions).toContain("run.rollback-trigger");
     expect(actions).toContain("run.signal");
