@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { releaseSpec } from "../documents/kinds/release.js";
 import type { CheckOutcome } from "./check-outcome.js";
 import {
   burnRate,
@@ -78,5 +79,25 @@ describe("rollback triggers", () => {
     expect(rollbackTriggerSchema.safeParse({ name: "z", analysis: ["Failed"], failures: 2 }).success).toBe(
       false,
     );
+  });
+
+  it("refuses a Release trigger naming a check the Release lacks, and a check named twice", () => {
+    const spec = {
+      environments: ["prod"],
+      changes: [{ service: "orders", version: "2.0.0" }],
+      checks: [
+        { name: "smoke", check: { kind: "manual-checklist", name: "smoke", items: ["a"] } },
+        { name: "smoke", check: { kind: "manual-checklist", name: "smoke", items: ["b"] } },
+      ],
+      rollbackTriggers: [{ name: "t", check: "smok" }],
+    };
+    const issues = releaseSpec.safeParse(spec).error?.issues ?? [];
+    expect(issues.map((i) => [i.path.join("."), i.message])).toEqual([
+      ["checks.1.name", 'check "smoke" is defined twice; names must be unique'],
+      [
+        "rollbackTriggers.0.check",
+        'trigger "t" names check "smok", which this Release does not define (its checks: smoke, smoke)',
+      ],
+    ]);
   });
 });

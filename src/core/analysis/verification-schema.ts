@@ -179,3 +179,32 @@ export const rollbackTriggerSchema = z
       });
   });
 export type RollbackTriggerDocument = z.infer<typeof rollbackTriggerSchema>;
+
+/**
+ * Problems with the names inside a Release's verification: checks named twice, and triggers
+ * naming a check the Release does not have (such a trigger could never fire).
+ */
+export function verificationNameProblems(spec: {
+  readonly checks?: readonly { readonly name: string }[] | undefined;
+  readonly rollbackTriggers?:
+    | readonly { readonly name: string; readonly check?: string | undefined }[]
+    | undefined;
+}): { readonly path: (string | number)[]; readonly message: string }[] {
+  const problems: { path: (string | number)[]; message: string }[] = [];
+  const names = (spec.checks ?? []).map((c) => c.name);
+  names.forEach((name, i) => {
+    if (names.indexOf(name) !== i)
+      problems.push({
+        path: ["checks", i, "name"],
+        message: `check "${name}" is defined twice; names must be unique`,
+      });
+  });
+  (spec.rollbackTriggers ?? []).forEach((t, i) => {
+    if (t.check !== undefined && !names.includes(t.check))
+      problems.push({
+        path: ["rollbackTriggers", i, "check"],
+        message: `trigger "${t.name}" names check "${t.check}", which this Release does not define (its checks: ${names.join(", ") || "none"})`,
+      });
+  });
+  return problems;
+}
