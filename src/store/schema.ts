@@ -169,7 +169,20 @@ export interface Schema {
   audit_log: AuditLogTable;
   audit_anchors: AuditAnchorTable;
   backfill_checkpoints: BackfillCheckpointTable;
+  checklist_ticks: ChecklistTickTable;
   artifacts: ArtifactTable;
+}
+
+/** A person's pass or fail of one item of a step's manual checklist (migration 0008). */
+export interface ChecklistTickTable {
+  id: Generated<number>;
+  run_id: string;
+  step_key: string;
+  item: string;
+  result: string;
+  note: string | null;
+  by: string;
+  at: number;
 }
 
 /** A registered artifact version and its immutable digest (migration 0009). */

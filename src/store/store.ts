@@ -6,6 +6,7 @@ import { DocumentRepository } from "./document-repository.js";
 import { PlanRepository } from "./plan-repository.js";
 import { RunRepository } from "./run-repository.js";
 import { TokenRepository } from "./token-repository.js";
+import { VerificationRepository } from "./verification-repository.js";
 import { LocalWakeUps, PgWakeUps } from "./wake-ups.js";
 
 /** Everything the server and CLI need from persistence, opened together. */
@@ -16,6 +17,8 @@ export interface Store {
   readonly runs: RunRepository;
   readonly plans: PlanRepository;
   readonly audit: AuditRepository;
+  /** Manual checklist ticks and fired rollback triggers. */
+  readonly verification: VerificationRepository;
   readonly artifacts: ArtifactRepository;
   /** Wake-ups for engine workers when steps become ready. */
   readonly wakeUps: WakeUpPort;
@@ -40,6 +43,7 @@ export async function openStore(config: StoreConfig): Promise<Store> {
     runs: new RunRepository(database, () => wakeUps.notify(), audit),
     plans: new PlanRepository(database),
     audit,
+    verification: new VerificationRepository(database, audit, () => wakeUps.notify()),
     artifacts: new ArtifactRepository(database, audit),
     wakeUps,
     close: async () => {

@@ -1,5 +1,11 @@
 import { z } from "zod";
 import {
+  releaseAnalysisSchema,
+  releaseCheckSchema,
+  rollbackTriggerSchema,
+  verificationNameProblems,
+} from "../../analysis/verification-schema.js";
+import {
   apiProvision,
   apiRequirement,
   dnsLabel,
@@ -55,18 +61,26 @@ const scopeItem = z.strictObject({
   title: z.string().optional(),
 });
 
-export const releaseSpec = z.strictObject({
-  owner: z.string().optional(),
-  cadence: z.enum(["ad-hoc", "weekly", "biweekly", "monthly", "quarterly"]).optional(),
-  scope: z.array(scopeItem).optional(),
-  environments: z.array(dnsLabel).min(1),
-  changes: z.array(change).min(1),
-  maxParallel: z.int().min(1).optional(),
-  rollbackWindow: duration.optional(),
-  window: z
-    .strictObject({ start: localDateTime, end: localDateTime, timeZone: timeZone.optional() })
-    .optional(),
-});
+export const releaseSpec = z
+  .strictObject({
+    owner: z.string().optional(),
+    cadence: z.enum(["ad-hoc", "weekly", "biweekly", "monthly", "quarterly"]).optional(),
+    scope: z.array(scopeItem).optional(),
+    environments: z.array(dnsLabel).min(1),
+    changes: z.array(change).min(1),
+    maxParallel: z.int().min(1).optional(),
+    rollbackWindow: duration.optional(),
+    checks: z.array(releaseCheckSchema).optional(),
+    analysis: releaseAnalysisSchema.optional(),
+    rollbackTriggers: z.array(rollbackTriggerSchema).optional(),
+    window: z
+      .strictObject({ start: localDateTime, end: localDateTime, timeZone: timeZone.optional() })
+      .optional(),
+  })
+  .superRefine((spec, ctx) => {
+    for (const p of verificationNameProblems(spec))
+      ctx.addIssue({ code: "custom", path: p.path, message: p.message });
+  });
 
 export type ReleaseSpec = z.infer<typeof releaseSpec>;
 export type ReleaseChange = z.infer<typeof change>;
