@@ -3,7 +3,6 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
-const CLI_MAIN = fileURLToPath(new URL("../cli/main.ts", import.meta.url));
 const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
 /** `upshift server` run from the sources for the demo, with the admin token it printed. */
@@ -17,10 +16,19 @@ export interface DemoServer {
   stop(graceMs?: number): Promise<void>;
 }
 
-/** node arguments that run a TypeScript entry point through tsx's loader, from any cwd. */
-function tsxArgs(entry: string): string[] {
+/**
+ * node arguments that run the `upshift` CLI: compiled, `dist/cli/main.js` directly; from the
+ * sources (`npm run demo`), `src/cli/main.ts` through tsx's loader, resolved from this package.
+ */
+function cliArgs(): string[] {
+  const here = fileURLToPath(import.meta.url);
+  if (here.endsWith(".js")) return [fileURLToPath(new URL("../cli/main.js", import.meta.url))];
   const tsxDir = dirname(createRequire(import.meta.url).resolve("tsx/package.json"));
-  return ["--import", pathToFileURL(join(tsxDir, "dist/loader.mjs")).href, entry];
+  return [
+    "--import",
+    pathToFileURL(join(tsxDir, "dist/loader.mjs")).href,
+    fileURLToPath(new URL("../cli/main.ts", import.meta.url)),
+  ];
 }
 
 /**
@@ -29,12 +37,12 @@ function tsxArgs(entry: string): string[] {
  */
 export async function startDemoServer(
   dataDir: string,
-  extraArgs: readonly string[] = [],
+  env: Readonly<Record<string, string>> = {},
 ): Promise<DemoServer> {
   const child = spawn(
     process.execPath,
     [
-      ...tsxArgs(CLI_MAIN),
+      ...cliArgs(),
       "--data-dir",
       dataDir,
       "server",
@@ -45,11 +53,10 @@ export async function startDemoServer(
       "--bootstrap-token",
       "--log-level",
       "warn",
-      ...extraArgs,
     ],
     {
       cwd: REPO_ROOT,
-      env: { ...process.env, NO_COLOR: "1", UPSHIFT_DATABASE_URL: undefined },
+      env: { ...process.env, NO_COLOR: "1", UPSHIFT_DATABASE_URL: undefined, ...env },
       stdio: ["ignore", "pipe", "pipe"],
     },
   );
