@@ -10,6 +10,7 @@ import { registerGet } from "./commands/get.js";
 import { registerInit } from "./commands/init.js";
 import { registerMigrate } from "./commands/migrate.js";
 import { registerPlan } from "./commands/plan.js";
+import { registerRollouts } from "./commands/rollout.js";
 import { registerRun } from "./commands/run.js";
 import { registerServer } from "./commands/server.js";
 import { registerToken } from "./commands/token.js";
@@ -38,6 +39,7 @@ function buildProgram(): Command {
     registerAnalysis,
     registerCalendar,
     registerMigrate,
+    registerRollouts,
   ])
     register(program);
   for (const sub of program.commands) {

@@ -7,9 +7,11 @@ import { registerAuth } from "./auth.js";
 import { registerMetrics } from "./metrics.js";
 import { openApiDocument } from "./openapi.js";
 import { sendProblem } from "./problem.js";
+import { registerArtifactRoutes } from "./routes/artifacts.js";
 import { registerCalendarRoutes } from "./routes/calendar.js";
 import { FILES_MEDIA_TYPE, registerDocumentRoutes } from "./routes/documents.js";
 import { registerPlanRoutes, runPlanFromStore } from "./routes/plans.js";
+import { registerRolloutRoutes } from "./routes/rollouts.js";
 import { type RunPlanner, registerRunRoutes } from "./routes/runs.js";
 import { UPSHIFT_VERSION } from "./version.js";
 
@@ -91,6 +93,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     now,
     options.planner ?? ((release, environment) => runPlanFromStore(store, release, environment)),
   );
+  registerRolloutRoutes(app, store, now);
+  registerArtifactRoutes(app, store, now);
   app.get("/v1/whoami", async (request) => ({
     name: request.principal?.name,
     role: request.principal?.role,

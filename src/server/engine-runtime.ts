@@ -8,8 +8,9 @@ import { verifyHandler } from "../engine/handlers/verify-handler.js";
 import { waitHandler } from "../engine/handlers/wait-handler.js";
 import { Worker, type WorkerLog } from "../engine/worker.js";
 import type { Store } from "../store/store.js";
+import { type RolloutEngineOptions, registerRolloutHandler } from "./rollout-runtime.js";
 
-export interface EngineOptions {
+export interface EngineOptions extends RolloutEngineOptions {
   readonly leaseMs?: number;
   readonly concurrency?: number;
   readonly pollMs?: number;
@@ -25,6 +26,7 @@ export function startEngine(
 ): { worker: Worker; handlers: HandlerRegistry; workerId: string } {
   const handlers = new HandlerRegistry([waitHandler, gateHandler, verifyHandler]);
   if (options.testEffectsFile) handlers.register(testStepHandler(new EffectLog(options.testEffectsFile)));
+  registerRolloutHandler(handlers, store, options);
   store.runs.setRevertible((kind) => handlers.isRevertible(kind));
   const workerId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const worker = new Worker({

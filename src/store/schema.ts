@@ -169,4 +169,15 @@ export interface Schema {
   audit_log: AuditLogTable;
   audit_anchors: AuditAnchorTable;
   backfill_checkpoints: BackfillCheckpointTable;
+  artifacts: ArtifactTable;
+}
+
+/** A registered artifact version and its immutable digest (migration 0009). */
+export interface ArtifactTable {
+  name: string;
+  version: string;
+  digest: string;
+  path: string | null;
+  registered_at: number;
+  registered_by: string;
 }

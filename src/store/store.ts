@@ -1,4 +1,5 @@
 import type { WakeUpPort } from "../core/run/run-store-port.js";
+import { ArtifactRepository } from "./artifact-repository.js";
 import { AuditRepository } from "./audit-repository.js";
 import { type Database, openDatabase, type StoreConfig } from "./database.js";
 import { DocumentRepository } from "./document-repository.js";
@@ -15,6 +16,7 @@ export interface Store {
   readonly runs: RunRepository;
   readonly plans: PlanRepository;
   readonly audit: AuditRepository;
+  readonly artifacts: ArtifactRepository;
   /** Wake-ups for engine workers when steps become ready. */
   readonly wakeUps: WakeUpPort;
   close(): Promise<void>;
@@ -38,6 +40,7 @@ export async function openStore(config: StoreConfig): Promise<Store> {
     runs: new RunRepository(database, () => wakeUps.notify(), audit),
     plans: new PlanRepository(database),
     audit,
+    artifacts: new ArtifactRepository(database, audit),
     wakeUps,
     close: async () => {
       await wakeUps.close();

@@ -1,0 +1,199 @@
+import type { Strategy } from "../../core/documents/kinds/release.js";
+import { chooseRolloutPlan } from "../../core/rollout/choose-rollout-plan.js";
+import type { RolloutAnalysisExecutor } from "../../core/rollout/rollout-analysis-port.js";
+import type { RolloutObservation, RolloutSignal } from "../../core/rollout/rollout-observation.js";
+import { initialRolloutState, nextRollout, rolloutFinished } from "../../core/rollout/rollout-plan.js";
+import type { StepContext, StepHandler, StepOutcome } from "../../core/run/step-handler.js";
+import { removeService } from "../rollout/remove-service.js";
+import { type RolloutCheckpoint, readCheckpoint } from "../rollout/rollout-checkpoint.js";
+import type { RolloutTarget, RolloutTargets } from "../rollout/rollout-target.js";
+import { type ActionResult, runRolloutAction } from "../rollout/run-rollout-action.js";
+
+/** Passes of observe → decide → act in one reconcile before the step yields its worker for a moment. */
+const MAX_PASSES = 200;
+/** How soon a step that made no progress (instances still starting) looks again. */
+const POLL_MS = 1000;
+
+interface RolloutInput {
+  readonly from: string;
+  readonly to: string;
+  readonly strategy: Strategy | undefined;
+  readonly artifact: { readonly uri?: string; readonly digest: string } | undefined;
+}
+
+function readInput(input: Record<string, unknown>): RolloutInput | string {
+  const { from, to, strategy, artifact } = input;
+  if (typeof from !== "string" || typeof to !== "string")
+    return `rollout step input needs "from" and "to" versions; got ${JSON.stringify({ from, to })}`;
+  if (
+    artifact !== undefined &&
+    (typeof artifact !== "object" || artifact === null || !("digest" in artifact))
+  )
+    return `rollout step input "artifact" must be {uri?, digest}; got ${JSON.stringify(artifact)}`;
+  return {
+    from,
+    to,
+    strategy: strategy as Strategy | undefined,
+    artifact: artifact as RolloutInput["artifact"],
+  };
+}
+
+/** Promote signals people sent to this step (abort is the engine's: it cancels the step and reverts). */
+function promoteSignals(signals: Awaited<ReturnType<StepContext["signals"]>>, key: string): RolloutSignal[] {
+  return signals
+    .filter((s) => s.kind === "promote" && s.stepKey === key)
+    .map((s) => ({ kind: "promote", at: s.at, ...(s.reason ? { reason: s.reason } : {}) }));
+}
+
+/**
+ * The `rollout` step: moves one service in one environment from `from` to `to` through its
+ * strategy, observing the driver and router before every decision, each action under its
+ * idempotency key, the strategy's state checkpointed after every change, so a crash or takeover
+ * resumes where it was and never starts a second copy. In `rollback` direction it returns the
+ * service to `from` through the same strategy (its abort path, or a quick rollout back).
+ */
+export function rolloutHandler(targets: RolloutTargets, analysis: RolloutAnalysisExecutor): StepHandler {
+  return {
+    kind: "rollout",
+    revertible: true,
+    async reconcile(ctx: StepContext): Promise<StepOutcome> {
+      const input = readInput(ctx.input);
+      if (typeof input === "string") return { kind: "failed", message: input, retryable: false };
+      const service = ctx.service;
+      if (service === null)
+        return { kind: "failed", message: "a rollout step needs a service", retryable: false };
+      const target = await targets.resolve({
+        environment: ctx.environment,
+        service,
+        to: input.to,
+        ...(input.artifact ? { artifact: input.artifact } : {}),
+      });
+      // A rollback run's steps run forward in the engine but return the service to `from`.
+      const direction = ctx.input.rollback === true ? "rollback" : ctx.direction;
+      let cp = readCheckpoint(ctx.output);
+      if (cp === undefined) {
+        const chosen = await choose(ctx, service, input, target, direction);
+        if ("failed" in chosen) return { kind: "failed", message: chosen.failed, retryable: false };
+        cp = chosen;
+        await ctx.checkpoint({ ...cp });
+      }
+      if (cp.mode === "remove") return removeService(ctx, service, target, cp);
+      return drive(ctx, service, target, analysis, cp);
+    },
+  };
+}
+
+async function choose(
+  ctx: StepContext,
+  service: string,
+  input: RolloutInput,
+  target: RolloutTarget,
+  direction: "forward" | "rollback",
+): Promise<RolloutCheckpoint | { failed: string }> {
+  const instances = await target.driver.observe({ service, environment: ctx.environment });
+  const chosen = chooseRolloutPlan({
+    from: input.from,
+    to: input.to,
+    strategy: input.strategy,
+    replicas: target.replicas,
+    instances,
+    direction,
+  });
+  const kind = chosen.plan.kind;
+  if ((kind === "canary" || kind === "blueGreen") && target.router === undefined)
+    return {
+      failed: `${service}: a ${kind} rollout needs a traffic router; set spec.router of Environment ${ctx.environment} (builtin or nginx); nothing was changed`,
+    };
+  if (chosen.mode === "initial" || chosen.mode === "strategy" || chosen.mode === "reverse") {
+    const version = direction === "forward" ? input.to : input.from;
+    const problems = await target.preCheck([version]);
+    if (problems.length > 0)
+      return {
+        failed: `pre-checks of ${service} ${version} in ${ctx.environment} failed; nothing was changed:\n${problems.join("\n")}`,
+      };
+  }
+  const now = ctx.now();
+  ctx.log(`${direction} ${chosen.mode} rollout of ${service}: ${chosen.plan.kind} plan`);
+  return {
+    mode: chosen.mode,
+    plan: chosen.plan,
+    state: initialRolloutState(chosen.plan, now),
+    ...(chosen.slots ? { slots: chosen.slots } : {}),
+    ...(chosen.mode === "revert" ? { abortAt: now.toISOString() } : {}),
+    verdicts: {},
+    failures: {},
+    analyses: {},
+    analysisReports: {},
+  };
+}
+
+async function drive(
+  ctx: StepContext,
+  service: string,
+  target: RolloutTarget,
+  analysis: RolloutAnalysisExecutor,
+  start: RolloutCheckpoint,
+): Promise<StepOutcome> {
+  let cp = start;
+  const save = async (next: RolloutCheckpoint) => {
+    if (JSON.stringify(next) === JSON.stringify(cp)) return;
+    cp = next;
+    await ctx.checkpoint({ ...cp });
+  };
+  let idle = 0;
+  for (let pass = 0; pass < MAX_PASSES; pass++) {
+    if (ctx.abort.aborted) throw ctx.abort.reason;
+    const tgt = { service, environment: ctx.environment };
+    const instances = await target.driver.observe(tgt);
+    const routed = target.router === undefined ? undefined : (await target.router.observe(service)).config;
+    const signals = promoteSignals(await ctx.signals(), ctx.key);
+    if (cp.abortAt !== undefined)
+      signals.push({ kind: "abort", at: cp.abortAt, reason: `run ${ctx.runId} is rolling back` });
+    const observation: RolloutObservation = {
+      instances,
+      ...(routed ? { weights: routed.weights } : {}),
+      headerRoute: routed?.headerRoute
+        ? {
+            header: routed.headerRoute.name,
+            value: routed.headerRoute.value,
+            version: routed.headerRoute.version,
+          }
+        : null,
+      verdicts: cp.verdicts,
+      signals,
+      failures: cp.failures,
+    };
+    const now = ctx.now();
+    const step = nextRollout(cp.plan, cp.state, observation, now);
+    const moved = JSON.stringify(step.state) !== JSON.stringify(cp.state);
+    await save({ ...cp, state: step.state, phase: step.phase, message: step.message });
+    if (rolloutFinished(cp.state)) return finish(cp, step.message);
+    let changed = moved;
+    for (const action of step.actions) {
+      const result: ActionResult = await runRolloutAction(
+        ctx,
+        service,
+        target,
+        analysis,
+        action,
+        cp,
+        instances,
+      );
+      if (result.checkpoint) await save(result.checkpoint);
+      if (result.changed) changed = true;
+      if (result.outcome) return result.outcome;
+      if (result.stop) break;
+    }
+    idle = changed ? 0 : idle + 1;
+    if (idle >= 2)
+      return { kind: "waiting", until: new Date(now.getTime() + POLL_MS), message: step.message };
+  }
+  return { kind: "waiting", until: ctx.now(), message: cp.message ?? "rollout in progress" };
+}
+
+function finish(cp: RolloutCheckpoint, message: string): StepOutcome {
+  const output = { ...cp } as Record<string, unknown>;
+  if (cp.state.state.kind === "completed") return { kind: "succeeded", output, message };
+  if (cp.mode === "revert") return { kind: "succeeded", output, message: `reverted: ${message}` };
+  return { kind: "failed", message: `rolled back: ${message}`, retryable: false };
+}

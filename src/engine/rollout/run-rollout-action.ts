@@ -1,0 +1,144 @@
+import { DriverError } from "../../core/rollout/driver-error.js";
+import type { Instance } from "../../core/rollout/driver-port.js";
+import type { RolloutAction } from "../../core/rollout/rollout-action.js";
+import type { RolloutAnalysisExecutor } from "../../core/rollout/rollout-analysis-port.js";
+import type { StepContext, StepOutcome } from "../../core/run/step-handler.js";
+import type { RolloutCheckpoint } from "./rollout-checkpoint.js";
+import type { RolloutTarget } from "./rollout-target.js";
+import { syncUpstreams } from "./route-traffic.js";
+
+/** What carrying out one action led to. */
+export interface ActionResult {
+  /** Something in the world changed (or a verdict arrived): observe again at once. */
+  readonly changed: boolean;
+  /** A checkpoint to record before going on. */
+  readonly checkpoint?: RolloutCheckpoint;
+  /** Ends this reconcile (waiting for a timer, a signal or the next measurement, or failed). */
+  readonly outcome?: StepOutcome;
+  /** Skip the remaining actions of this pass and observe again. */
+  readonly stop?: boolean;
+}
+
+const DRIVER_TIMEOUT_MS = 60_000;
+
+/**
+ * Carries out one strategy action under the step's idempotency key and fence. Driver refusals are
+ * recorded as failures the strategy reacts to (abort, restore); the router always learns of new
+ * healthy instances before weight moves to them and forgets instances before they stop.
+ */
+export async function runRolloutAction(
+  ctx: StepContext,
+  service: string,
+  target: RolloutTarget,
+  analysis: RolloutAnalysisExecutor,
+  action: RolloutAction,
+  cp: RolloutCheckpoint,
+  instances: readonly Instance[],
+): Promise<ActionResult> {
+  const tgt = { service, environment: ctx.environment };
+  const options = {
+    idempotencyKey: ctx.idempotencyKey(action.id),
+    fence: ctx.fence,
+    timeoutMs: DRIVER_TIMEOUT_MS,
+    signal: ctx.abort,
+  };
+  const driverAction = async (work: () => Promise<{ changed: boolean; log: readonly string[] }>) => {
+    try {
+      const r = await work();
+      for (const line of r.log) ctx.log(`${action.id}: ${line}`);
+      await syncUpstreams(target.router, service, await target.driver.observe(tgt));
+      return { changed: r.changed };
+    } catch (e) {
+      if (!(e instanceof DriverError) || e.driverCode === "stale-fence") throw e;
+      for (const line of e.log) ctx.log(`${action.id}: ${line}`);
+      if (cp.failures[action.id] !== undefined || cp.mode === "initial")
+        return {
+          changed: true,
+          outcome: { kind: "failed", message: `${action.id}: ${e.message}`, retryable: false } as StepOutcome,
+        };
+      return {
+        changed: true,
+        stop: true,
+        checkpoint: { ...cp, failures: { ...cp.failures, [action.id]: e.message } },
+      };
+    }
+  };
+  switch (action.kind) {
+    case "deploy": {
+      const request = await target.deployRequest(action.version, action.slot, action.replicas);
+      return driverAction(() => target.driver.deploy(request, options));
+    }
+    case "scale": {
+      const leaving = (i: Instance) => i.slot === action.slot && i.index >= action.replicas;
+      await syncUpstreams(target.router, service, instances, leaving);
+      return driverAction(() => target.driver.scale(tgt, action.slot, action.replicas, options));
+    }
+    case "retire": {
+      await syncUpstreams(target.router, service, instances, (i) => i.slot === action.slot);
+      return driverAction(() => target.driver.retire(tgt, action.slot, options));
+    }
+    case "setWeights": {
+      if (target.router === undefined) return { changed: false };
+      await syncUpstreams(target.router, service, instances);
+      await target.router.setWeights(service, action.weights);
+      ctx.log(`${action.id}: weights ${JSON.stringify(action.weights)}`);
+      return { changed: true };
+    }
+    case "setHeaderRoute":
+      if (target.router === undefined) return { changed: false };
+      await target.router.setHeaderRoute(service, {
+        kind: "header",
+        name: action.header,
+        value: action.value,
+        version: action.version,
+      });
+      return { changed: true };
+    case "clearHeaderRoute":
+      if (target.router === undefined) return { changed: false };
+      await target.router.setHeaderRoute(service, null);
+      return { changed: true };
+    case "runAnalysis":
+    case "runChecks": {
+      const progress = await analysis.evaluate(ctx, service, action, cp.analyses[action.id]);
+      ctx.log(`${action.id}: ${progress.message}`);
+      const next: RolloutCheckpoint = {
+        ...cp,
+        analyses: { ...cp.analyses, [action.id]: progress.state },
+        analysisReports: {
+          ...cp.analysisReports,
+          [action.id]: {
+            message: progress.message,
+            ...(progress.evidence ? { evidence: progress.evidence } : {}),
+          },
+        },
+        ...(progress.verdict ? { verdicts: { ...cp.verdicts, [action.id]: progress.verdict } } : {}),
+      };
+      if (progress.verdict !== undefined) return { changed: true, checkpoint: next };
+      return {
+        changed: false,
+        checkpoint: next,
+        outcome: {
+          kind: "waiting",
+          until: progress.nextAt ?? new Date(ctx.now().getTime() + 1000),
+          message: `${cp.message ?? "analysis"}: ${progress.message}`,
+        },
+      };
+    }
+    case "wait":
+      return {
+        changed: false,
+        outcome: {
+          kind: "waiting",
+          ...(action.until ? { until: new Date(action.until) } : {}),
+          message:
+            action.forSignal === "promote"
+              ? `${cp.message ?? action.reason}; promote with: upshift run promote ${ctx.runId} --service ${service}`
+              : (cp.message ?? action.reason),
+        },
+      };
+    default: {
+      const never: never = action;
+      throw new Error(`unknown rollout action ${JSON.stringify(never)}`);
+    }
+  }
+}

@@ -1,0 +1,102 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { createProcessDriver } from "../../src/adapters/drivers/process/process-driver.js";
+import {
+  buildArtifact,
+  fleetDocuments,
+  RolloutWorld,
+  releaseDocument,
+  SteadyLoad,
+} from "./rollout-harness.js";
+
+let world: RolloutWorld | undefined;
+afterEach(async () => {
+  await world?.close();
+  world = undefined;
+});
+
+describe("rollout steps through the engine (process driver, builtin router)", () => {
+  it("deploys v1 from nothing, then canaries v2 to 100% under steady load without a failed request", async () => {
+    world = await RolloutWorld.create("canary");
+    const w = world;
+    await w.openStore();
+    w.startEngine();
+    const listen = `127.0.0.1:${await w.port("web")}`;
+    const v1 = await buildArtifact(w.dir, "web-1.0.0");
+    const v2 = await buildArtifact(w.dir, "web-2.0.0");
+    const base = fleetDocuments({
+      environment: "dev",
+      service: "web",
+      // Nothing runs yet: the Service's current version is one that was never deployed.
+      version: "0.0.0",
+      stateDir: w.stateDir,
+      replicas: 2,
+      router: `{type: builtin, settings: {services: {web: {listen: "${listen}"}}}}`,
+    });
+    await w.apply(
+      base +
+        releaseDocument({
+          name: "first",
+          environment: "dev",
+          service: "web",
+          version: "1.0.0",
+          artifact: v1,
+          strategy: "{canary: {steps: [{setWeight: 50}]}}",
+        }),
+    );
+    const first = await w.startRun("first", "dev");
+    const done = await w.waitForRun(first, ["Succeeded", "Failed"]);
+    expect(done.run.phase, JSON.stringify(done.steps)).toBe("Succeeded");
+    expect(await (await fetch(`http://${listen}/`)).json()).toMatchObject({
+      version: "1.0.0",
+      slot: "stable",
+    });
+    // The Release's artifact was recorded in the registry on first use.
+    expect((await w.store.artifacts.get("web", "1.0.0"))?.digest).toBe(v1.digest);
+
+    const load = new SteadyLoad(`http://${listen}/`, 40);
+    await w.apply(
+      releaseDocument({
+        name: "second",
+        environment: "dev",
+        service: "web",
+        version: "2.0.0",
+        artifact: v2,
+        strategy:
+          "{canary: {steps: [{setWeight: 20}, {pause: {duration: 1s}}, {setWeight: 50}, {analysis: {interval: 2s, count: 2}}, {pause: {}}]}}",
+      }),
+    );
+    const second = await w.startRun("second", "dev");
+    const step = await w.waitForStep(second, "w0/rollout/web", "waiting", /paused until promoted/);
+    expect(step.message).toContain(`upshift run promote ${second} --service web`);
+    // Half the traffic is on the canary while it waits for a person.
+    const split = { ...load.byVersion };
+    await w.store.runs.signal(
+      second,
+      { kind: "promote", stepKey: "w0/rollout/web", by: "alice" },
+      Date.now(),
+    );
+    const end = await w.waitForRun(second, ["Succeeded", "Failed"]);
+    await load.stop();
+    expect(end.run.phase, JSON.stringify(end.steps)).toBe("Succeeded");
+    expect(split["2.0.0"]?.ok ?? 0).toBeGreaterThan(0);
+    expect(load.failedOutside("none"), load.errors.join("\n")).toBe(0);
+    expect(load.byVersion["1.0.0"]?.ok ?? 0).toBeGreaterThan(0);
+    expect(load.byVersion["2.0.0"]?.ok ?? 0).toBeGreaterThan(0);
+
+    const instances = await createProcessDriver({ stateDir: `${w.stateDir}/process` }).observe({
+      service: "web",
+      environment: "dev",
+    });
+    expect(instances.map((i) => [i.version, i.slot, i.index, i.health]).sort()).toEqual([
+      ["2.0.0", "canary", 0, "healthy"],
+      ["2.0.0", "canary", 1, "healthy"],
+    ]);
+    expect(await (await fetch(`http://${listen}/`)).json()).toMatchObject({ version: "2.0.0" });
+    const output = end.steps.find((s) => s.key === "w0/rollout/web")?.output as Record<string, unknown>;
+    expect(output).toMatchObject({
+      mode: "strategy",
+      state: { strategy: "canary", state: { kind: "completed" } },
+    });
+    expect(JSON.stringify(output.analysisReports)).toMatch(/2\.0\.0 error rate 0% over \d+ requests/);
+  }, 60_000);
+});

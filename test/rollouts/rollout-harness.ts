@@ -1,0 +1,241 @@
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { digestOfPath } from "../../src/adapters/drivers/process/artifact-digest.js";
+import { findFreePort } from "../../src/adapters/drivers/process/free-port.js";
+import type { RunPhase } from "../../src/core/run/run-phase.js";
+import { type EngineOptions, startEngine } from "../../src/server/engine-runtime.js";
+import { runPlanFromStore } from "../../src/server/routes/plans.js";
+import { openStore, type Store } from "../../src/store/store.js";
+
+export const SERVICE_DIR = new URL("./fixtures/versioned-service/", import.meta.url).pathname;
+
+/** A build of the test service: its directory and tree digest; `errorRate` makes it faulty. */
+export async function buildArtifact(
+  root: string,
+  name: string,
+  behaviour: { errorRate?: number } = {},
+): Promise<{ path: string; digest: string }> {
+  const path = join(root, name);
+  await cp(SERVICE_DIR, path, { recursive: true });
+  await writeFile(join(path, "behaviour.json"), JSON.stringify({ build: name, ...behaviour }));
+  return { path, digest: await digestOfPath(path) };
+}
+
+/** Everything one system test starts, and how to stop it all. */
+export class RolloutWorld {
+  store!: Store;
+  engine: ReturnType<typeof startEngine> | undefined;
+  readonly ports: Record<string, number> = {};
+  private constructor(readonly dir: string) {}
+
+  static async create(prefix: string): Promise<RolloutWorld> {
+    return new RolloutWorld(await mkdtemp(join(tmpdir(), `upshift-${prefix}-`)));
+  }
+
+  get dataDir(): string {
+    return join(this.dir, "data");
+  }
+  get stateDir(): string {
+    return join(this.dir, "rollouts");
+  }
+
+  async openStore(): Promise<Store> {
+    this.store = await openStore({ dataDir: this.dataDir });
+    return this.store;
+  }
+
+  startEngine(options: EngineOptions = {}): void {
+    this.engine = startEngine(this.store, {
+      leaseMs: 3000,
+      pollMs: 100,
+      rolloutStateDir: this.stateDir,
+      ...options,
+    });
+  }
+
+  async port(service: string): Promise<number> {
+    const port = this.ports[service] ?? (await findFreePort("127.0.0.1"));
+    this.ports[service] = port;
+    return port;
+  }
+
+  async apply(yaml: string): Promise<void> {
+    await this.store.documents.apply([{ name: "docs.yaml", text: yaml }], { actor: "test", now: new Date() });
+  }
+
+  async startRun(release: string, environment: string): Promise<string> {
+    const plan = await runPlanFromStore(this.store, release, environment);
+    return (await this.store.runs.createRun(plan, { startedBy: "test", now: Date.now() })).id;
+  }
+
+  /** Waits until the run is in one of `phases` (or fails the test after `timeoutMs`). */
+  async waitForRun(id: string, phases: readonly RunPhase[], timeoutMs = 40_000) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const got = await this.store.runs.getRun(id);
+      if (got !== undefined && phases.includes(got.run.phase)) return got;
+      if (Date.now() > deadline)
+        throw new Error(`run ${id} did not reach ${phases.join("/")}: ${JSON.stringify(got, null, 1)}`);
+      await sleep(100);
+    }
+  }
+
+  /** Waits until a step of the run is in `state` with a message matching `pattern`. */
+  async waitForStep(id: string, key: string, state: string, pattern = /./, timeoutMs = 30_000) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const got = await this.store.runs.getRun(id);
+      const step = got?.steps.find((s) => s.key === key && s.direction === "forward");
+      if (step?.state === state && pattern.test(step.message ?? "")) return step;
+      if (Date.now() > deadline)
+        throw new Error(`step ${key} never ${state} ~ ${pattern}: ${JSON.stringify(got?.steps, null, 1)}`);
+      await sleep(100);
+    }
+  }
+
+  /** Stops the engine and store, kills every instance and router it recorded, removes the files. */
+  async close(): Promise<void> {
+    await this.engine?.worker.halt();
+    await this.store?.close();
+    for (const pid of await recordedPids(this.stateDir)) {
+      try {
+        process.kill(-pid, "SIGKILL");
+      } catch {
+        try {
+          process.kill(pid, "SIGKILL");
+        } catch {
+          // already gone
+        }
+      }
+    }
+    await rm(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** Every pid recorded under a directory (instance records and router pid files). */
+export async function recordedPids(dir: string): Promise<number[]> {
+  const pids: number[] = [];
+  for (const d of await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => [])) {
+    if (!d.isFile() || !d.name.endsWith(".json")) continue;
+    try {
+      const r = JSON.parse(await readFile(join(d.parentPath, d.name), "utf8")) as { pid?: number };
+      if (typeof r.pid === "number") pids.push(r.pid);
+    } catch {
+      // not a record
+    }
+  }
+  return pids;
+}
+
+/** Steady traffic through a router: counts answers by version and status until stopped. */
+export class SteadyLoad {
+  readonly byVersion: Record<string, { ok: number; failed: number }> = {};
+  /** Requests that got no HTTP answer, or an answer without a version (router 5xx). */
+  unanswered = 0;
+  readonly errors: string[] = [];
+  private running = true;
+  private readonly done: Promise<void>;
+
+  constructor(
+    private readonly url: string,
+    ratePerSecond = 50,
+  ) {
+    this.done = this.loop(1000 / ratePerSecond);
+  }
+
+  private async loop(gapMs: number): Promise<void> {
+    while (this.running) {
+      const started = Date.now();
+      void this.one();
+      await sleep(Math.max(0, gapMs - (Date.now() - started)));
+    }
+  }
+
+  private async one(): Promise<void> {
+    try {
+      const res = await fetch(this.url, { signal: AbortSignal.timeout(5000) });
+      const text = await res.text();
+      let version: string | undefined;
+      try {
+        version = (JSON.parse(text) as { version?: string }).version;
+      } catch {
+        version = undefined;
+      }
+      if (version === undefined) {
+        this.unanswered++;
+        this.errors.push(`${res.status} ${text.slice(0, 100)}`);
+        return;
+      }
+      const v = this.byVersion[version] ?? { ok: 0, failed: 0 };
+      this.byVersion[version] = v;
+      if (res.status >= 500) v.failed++;
+      else v.ok++;
+    } catch (e) {
+      this.unanswered++;
+      this.errors.push(String(e));
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.done;
+    await sleep(300);
+  }
+
+  failedOutside(version: string): number {
+    let n = this.unanswered;
+    for (const [v, c] of Object.entries(this.byVersion)) if (v !== version) n += c.failed;
+    return n;
+  }
+}
+
+/** Environment, Service and Release documents of one service on the process driver. */
+export function fleetDocuments(o: {
+  readonly environment: string;
+  readonly service: string;
+  readonly version: string;
+  readonly stateDir: string;
+  readonly replicas: number;
+  readonly router: string;
+}): string {
+  return `apiVersion: upshift.dev/v1alpha1
+kind: Environment
+metadata: {name: ${o.environment}}
+spec:
+  order: 0
+  driver: {type: process, settings: {stateDir: ${join(o.stateDir, "process")}, start: [${JSON.stringify(process.execPath)}, server.mjs], replicas: ${o.replicas}, graceMs: 2000}}
+  router: ${o.router}
+---
+apiVersion: upshift.dev/v1alpha1
+kind: Service
+metadata: {name: ${o.service}}
+spec:
+  version: ${o.version}
+  probes: {readiness: {http: {path: /healthz}, period: 100ms, failureThreshold: 50}}
+`;
+}
+
+/** A Release of one change. */
+export function releaseDocument(o: {
+  readonly name: string;
+  readonly environment: string;
+  readonly service: string;
+  readonly version: string;
+  readonly artifact: { path: string; digest: string };
+  readonly strategy: string;
+}): string {
+  return `---
+apiVersion: upshift.dev/v1alpha1
+kind: Release
+metadata: {name: ${o.name}}
+spec:
+  environments: [${o.environment}]
+  changes:
+    - service: ${o.service}
+      version: ${o.version}
+      artifact: {uri: ${JSON.stringify(o.artifact.path)}, digest: ${JSON.stringify(o.artifact.digest)}}
+      strategy: ${o.strategy}
+`;
+}
