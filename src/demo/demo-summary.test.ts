@@ -70,6 +70,7 @@ describe("demo summary", () => {
   it("measures from the first failure of the faulty version to the first sample without its traffic", () => {
     const tx = [ok(500), failed(1200, "billing", "2.0.0"), failed(2000, "billing", "2.0.0"), ok(3000)];
     const t = rollbackTimeline(rolledBack, tx);
+    expect(t.exposedAt).toBe(1000);
     expect(t.firstFailureAt).toBe(1205);
     expect(t.trafficBackAt).toBe(6500);
     // A failure of another service or of the old version does not start the clock.

@@ -29,6 +29,8 @@ export interface DemoSummary {
 export interface RollbackTimeline {
   readonly service: string;
   readonly version: string;
+  /** The first sample in which the router gave the version traffic. */
+  readonly exposedAt: number | null;
   readonly firstFailureAt: number | null;
   readonly trafficBackAt: number | null;
 }
@@ -90,7 +92,8 @@ export function rollbackTimeline(
         trafficBackAt = s.at;
         break;
       }
-  return { service: outcome.service, version: outcome.to, firstFailureAt, trafficBackAt };
+  const exposedAt = outcome.samples.find((s) => weightShare(s.weights, outcome.to) > 0)?.at ?? null;
+  return { service: outcome.service, version: outcome.to, exposedAt, firstFailureAt, trafficBackAt };
 }
 
 /**

@@ -228,7 +228,7 @@ async function main(): Promise<number> {
     const rel = (ms: number | null) =>
       ms === null ? "never" : `+${((ms - rolloutStart) / 1000).toFixed(1)} s`;
     say(
-      `${service} ${TO}: first failed checkout ${rel(t.firstFailureAt)}, traffic back on ${FROM} ${rel(t.trafficBackAt)}, step finished ${rel(step?.finishedAt ? Date.parse(step.finishedAt) : null)} (${(step?.message ?? "").split("\n")[0]})`,
+      `${service} ${TO}: canary took traffic ${rel(t.exposedAt)}, first failed checkout ${rel(t.firstFailureAt)}, traffic back on ${FROM} ${rel(t.trafficBackAt)}, step finished ${rel(step?.finishedAt ? Date.parse(step.finishedAt) : null)} (${(step?.message ?? "").split("\n")[0]})`,
     );
   }
   const stuck = second.steps.filter((s) => s.state === "waiting" || s.state === "running");
