@@ -1,4 +1,5 @@
 import { cp, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import http from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -99,7 +100,7 @@ export class RolloutWorld {
   async close(): Promise<void> {
     await this.engine?.worker.halt();
     await this.store?.close();
-    for (const pid of await recordedPids(this.stateDir)) {
+    for (const pid of await recordedPids(this.dir)) {
       try {
         process.kill(-pid, "SIGKILL");
       } catch {
@@ -118,6 +119,11 @@ export class RolloutWorld {
 export async function recordedPids(dir: string): Promise<number[]> {
   const pids: number[] = [];
   for (const d of await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => [])) {
+    if (d.isFile() && d.name === "nginx.pid") {
+      const pid = Number((await readFile(join(d.parentPath, d.name), "utf8").catch(() => "")).trim());
+      if (pid > 0) pids.push(pid);
+      continue;
+    }
     if (!d.isFile() || !d.name.endsWith(".json")) continue;
     try {
       const r = JSON.parse(await readFile(join(d.parentPath, d.name), "utf8")) as { pid?: number };
@@ -153,10 +159,25 @@ export class SteadyLoad {
     }
   }
 
+  /**
+   * One request on its own connection: a pooled keep-alive socket that nginx closes on reload can
+   * race a new request on the client side, which is the client's retry business, not a failed answer.
+   */
   private async one(): Promise<void> {
     try {
-      const res = await fetch(this.url, { signal: AbortSignal.timeout(5000) });
-      const text = await res.text();
+      const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+        const req = http.get(this.url, { agent: false, timeout: 5000 }, (res) => {
+          let body = "";
+          res.setEncoding("utf8");
+          res.on("data", (d: string) => {
+            body += d;
+          });
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, text: body }));
+          res.on("error", reject);
+        });
+        req.on("timeout", () => req.destroy(new Error("timed out after 5 s")));
+        req.on("error", reject);
+      });
       let version: string | undefined;
       try {
         version = (JSON.parse(text) as { version?: string }).version;
@@ -165,16 +186,16 @@ export class SteadyLoad {
       }
       if (version === undefined) {
         this.unanswered++;
-        this.errors.push(`${res.status} ${text.slice(0, 100)}`);
+        this.errors.push(`${new Date().toISOString()} ${status} ${text.slice(0, 100)}`);
         return;
       }
       const v = this.byVersion[version] ?? { ok: 0, failed: 0 };
       this.byVersion[version] = v;
-      if (res.status >= 500) v.failed++;
+      if (status >= 500) v.failed++;
       else v.ok++;
     } catch (e) {
       this.unanswered++;
-      this.errors.push(String(e));
+      this.errors.push(`${new Date().toISOString()} ${String(e)}`);
     }
   }
 

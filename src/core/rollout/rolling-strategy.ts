@@ -78,7 +78,10 @@ export function nextRolling(plan: RollingPlan, state: RollingState, obs: Rollout
           obs,
         );
       const actions: RolloutAction[] = [];
-      const weights = proportional(from, old.healthy, to, fresh.healthy);
+      const removable = Math.min(oldCount, fresh.healthy + old.healthy - (replicas - plan.maxUnavailable));
+      // Weight follows the old instances that stay, so none about to stop still takes traffic.
+      const staying = Math.max(0, old.healthy - Math.max(0, removable));
+      const weights = proportional(from, staying, to, fresh.healthy);
       if (obs.weights !== undefined && weights !== undefined && !sameWeights(obs.weights, weights))
         actions.push({ kind: "setWeights", id: `weights-${weights[to.version] ?? 0}`, weights });
       const scaleUpTo = Math.min(
@@ -87,7 +90,6 @@ export function nextRolling(plan: RollingPlan, state: RollingState, obs: Rollout
       );
       if (scaleUpTo > fresh.total)
         actions.push({ kind: "deploy", id: `deploy-${scaleUpTo}`, ...to, replicas: scaleUpTo });
-      const removable = Math.min(oldCount, fresh.healthy + old.healthy - (replicas - plan.maxUnavailable));
       if (removable > 0) {
         const left = oldCount - removable;
         actions.push(

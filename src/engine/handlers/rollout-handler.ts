@@ -5,6 +5,7 @@ import type { RolloutObservation, RolloutSignal } from "../../core/rollout/rollo
 import { initialRolloutState, nextRollout, rolloutFinished } from "../../core/rollout/rollout-plan.js";
 import type { StepContext, StepHandler, StepOutcome } from "../../core/run/step-handler.js";
 import { removeService } from "../rollout/remove-service.js";
+import { routeOf } from "../rollout/route-traffic.js";
 import { type RolloutCheckpoint, readCheckpoint } from "../rollout/rollout-checkpoint.js";
 import type { RolloutTarget, RolloutTargets } from "../rollout/rollout-target.js";
 import { type ActionResult, runRolloutAction } from "../rollout/run-rollout-action.js";
@@ -145,7 +146,7 @@ async function drive(
     if (ctx.abort.aborted) throw ctx.abort.reason;
     const tgt = { service, environment: ctx.environment };
     const instances = await target.driver.observe(tgt);
-    const routed = target.router === undefined ? undefined : (await target.router.observe(service)).config;
+    const routed = target.router === undefined ? undefined : await routeOf(target.router, service);
     const signals = promoteSignals(await ctx.signals(), ctx.key);
     if (cp.abortAt !== undefined)
       signals.push({ kind: "abort", at: cp.abortAt, reason: `run ${ctx.runId} is rolling back` });

@@ -1,0 +1,117 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { afterEach, describe, expect, it } from "vitest";
+import { createProcessDriver } from "../../src/adapters/drivers/process/process-driver.js";
+import {
+  buildArtifact,
+  fleetDocuments,
+  RolloutWorld,
+  releaseDocument,
+  SteadyLoad,
+} from "./rollout-harness.js";
+
+const SCRIPT = new URL("./fixtures/engine-process.ts", import.meta.url).pathname;
+let world: RolloutWorld | undefined;
+const engines: ChildProcess[] = [];
+afterEach(async () => {
+  for (const e of engines) if (e.exitCode === null && e.signalCode === null) e.kill("SIGKILL");
+  engines.length = 0;
+  await world?.close();
+  world = undefined;
+});
+
+/** Starts the engine in its own process (node itself, so SIGKILL hits the engine) and waits until it runs. */
+async function startEngineProcess(w: RolloutWorld): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ["--import", "tsx", SCRIPT, w.dataDir, w.stateDir], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  engines.push(child);
+  await once(createInterface({ input: child.stdout as NodeJS.ReadableStream }), "line");
+  return child;
+}
+
+describe("control plane SIGKILLed mid-canary", () => {
+  it("keeps the fleet serving, resumes the canary where it was, and never starts a second copy", async () => {
+    world = await RolloutWorld.create("kill");
+    const w = world;
+    await w.openStore();
+    let engine = await startEngineProcess(w);
+    const listen = `127.0.0.1:${await w.port("web")}`;
+    const docs = fleetDocuments({
+      environment: "dev",
+      service: "web",
+      version: "0.0.0",
+      stateDir: w.stateDir,
+      replicas: 2,
+      router: `{type: builtin, settings: {services: {web: {listen: "${listen}"}}}}`,
+    });
+    const v1 = await buildArtifact(w.dir, "web-1.0.0");
+    const v2 = await buildArtifact(w.dir, "web-2.0.0");
+    const canary =
+      "{canary: {steps: [{setWeight: 25}, {pause: {duration: 3s}}, {setWeight: 50}, {pause: {duration: 1s}}]}}";
+    await w.apply(
+      docs +
+        releaseDocument({
+          name: "v1",
+          environment: "dev",
+          service: "web",
+          version: "1.0.0",
+          artifact: v1,
+          strategy: canary,
+        }),
+    );
+    expect((await w.waitForRun(await w.startRun("v1", "dev"), ["Succeeded", "Failed"])).run.phase).toBe(
+      "Succeeded",
+    );
+
+    const load = new SteadyLoad(`http://${listen}/`, 50);
+    await w.apply(
+      releaseDocument({
+        name: "v2",
+        environment: "dev",
+        service: "web",
+        version: "2.0.0",
+        artifact: v2,
+        strategy: canary,
+      }),
+    );
+    const id = await w.startRun("v2", "dev");
+    await w.waitForStep(id, "w0/rollout/web", "waiting", /step 2\/4: paused until/);
+    const driver = createProcessDriver({ stateDir: join(w.stateDir, "process") });
+    const before = await driver.observe({ service: "web", environment: "dev" });
+    expect(before.map((i) => `${i.version}/${i.slot}`).sort()).toEqual([
+      "1.0.0/stable",
+      "1.0.0/stable",
+      "2.0.0/canary",
+      "2.0.0/canary",
+    ]);
+
+    engine.kill("SIGKILL");
+    await once(engine, "exit");
+    const servedWhileDown = load.byVersion["2.0.0"]?.ok ?? 0;
+    await new Promise((r) => setTimeout(r, 1500));
+    // Nothing runs the engine now, and the canary still gets its 25%.
+    expect(load.byVersion["2.0.0"]?.ok ?? 0).toBeGreaterThan(servedWhileDown);
+
+    engine = await startEngineProcess(w);
+    const end = await w.waitForRun(id, ["Succeeded", "Failed"]);
+    await load.stop();
+    expect(end.run.phase, JSON.stringify(end.steps)).toBe("Succeeded");
+    const after = await driver.observe({ service: "web", environment: "dev" });
+    // The canary instances started before the kill are the ones serving now: adopted, not restarted.
+    const canaryPids = before.filter((i) => i.version === "2.0.0").map((i) => i.pid);
+    expect(after.map((i) => `${i.version}/${i.slot}/${i.health}`)).toEqual([
+      "2.0.0/canary/healthy",
+      "2.0.0/canary/healthy",
+    ]);
+    expect(after.map((i) => i.pid).sort()).toEqual(canaryPids.sort());
+    expect(load.failedOutside("none"), load.errors.join("\n")).toBe(0);
+    const total = Object.values(load.byVersion).reduce((n, c) => n + c.ok, 0);
+    console.log(
+      `kill test: ${total} requests answered, ${load.unanswered} unanswered, by version ${JSON.stringify(load.byVersion)}`,
+    );
+    engine.kill("SIGTERM");
+  }, 60_000);
+});

@@ -1,0 +1,201 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { createProcessDriver } from "../../src/adapters/drivers/process/process-driver.js";
+import { NginxTrafficRouter } from "../../src/adapters/traffic/nginx/nginx-traffic-router.js";
+import {
+  buildArtifact,
+  fleetDocuments,
+  RolloutWorld,
+  releaseDocument,
+  SteadyLoad,
+} from "./rollout-harness.js";
+
+const NGINX = "/usr/sbin/nginx";
+let world: RolloutWorld | undefined;
+let nginx: NginxTrafficRouter | undefined;
+afterEach(async () => {
+  await nginx?.stop().catch(() => {});
+  nginx = undefined;
+  await world?.close();
+  world = undefined;
+});
+
+const observe = (w: RolloutWorld, service: string) =>
+  createProcessDriver({ stateDir: join(w.stateDir, "process") }).observe({ service, environment: "dev" });
+
+/** A world with v1 of `service` deployed (an initial deploy through the engine) behind `router`. */
+async function worldAtV1(
+  prefix: string,
+  router: (w: RolloutWorld) => Promise<string>,
+  strategy: string,
+  options: { minRequests?: number; replicas?: number } = {},
+) {
+  world = await RolloutWorld.create(prefix);
+  const w = world;
+  await w.openStore();
+  w.startEngine({ minRequests: options.minRequests ?? 5 });
+  const routerDoc = await router(w);
+  const v1 = await buildArtifact(w.dir, "svc-1.0.0");
+  const docs = fleetDocuments({
+    environment: "dev",
+    service: "web",
+    version: "0.0.0",
+    stateDir: w.stateDir,
+    replicas: options.replicas ?? 2,
+    router: routerDoc,
+  });
+  await w.apply(
+    docs +
+      releaseDocument({
+        name: "v1",
+        environment: "dev",
+        service: "web",
+        version: "1.0.0",
+        artifact: v1,
+        strategy,
+      }),
+  );
+  const run = await w.waitForRun(await w.startRun("v1", "dev"), ["Succeeded", "Failed"]);
+  expect(run.run.phase, JSON.stringify(run.steps)).toBe("Succeeded");
+  return w;
+}
+
+const builtin = async (w: RolloutWorld) =>
+  `{type: builtin, settings: {services: {web: {listen: "127.0.0.1:${await w.port("web")}"}}}}`;
+
+describe("strategies through the engine with real processes", () => {
+  it("rolls a faulty canary back on its own: the error-rate analysis fails, traffic returns to v1 at once", async () => {
+    const w = await worldAtV1("faulty", builtin, "{canary: {steps: []}}");
+    const url = `http://127.0.0.1:${w.ports.web}/`;
+    const load = new SteadyLoad(url, 50);
+    const faulty = await buildArtifact(w.dir, "svc-2.0.0", { errorRate: 0.5 });
+    await w.apply(
+      releaseDocument({
+        name: "v2",
+        environment: "dev",
+        service: "web",
+        version: "2.0.0",
+        artifact: faulty,
+        strategy:
+          "{canary: {steps: [{setWeight: 20}, {analysis: {interval: 2s, count: 3}}, {setWeight: 100}]}}",
+      }),
+    );
+    const id = await w.startRun("v2", "dev");
+    const end = await w.waitForRun(id, ["Succeeded", "Failed"]);
+    await load.stop();
+    expect(end.run.phase).toBe("Failed");
+    const step = end.steps.find((s) => s.key === "w0/rollout/web");
+    expect(step?.message).toMatch(
+      /rolled back: aborted \(analysis at step 2\/3 failed\); 1\.0\.0 serves all traffic/,
+    );
+    expect(JSON.stringify(step?.output.analysisReports)).toMatch(
+      /2\.0\.0 error rate [3-6]\d(\.\d+)?% over \d+ requests \(limit 5%/,
+    );
+    // The canary took its 20% and failed about half of it; nothing else failed.
+    expect(load.byVersion["2.0.0"]?.failed ?? 0).toBeGreaterThan(0);
+    expect(load.failedOutside("2.0.0"), load.errors.join("\n")).toBe(0);
+    expect((await observe(w, "web")).map((i) => `${i.version}/${i.slot}`).sort()).toEqual([
+      "1.0.0/stable",
+      "1.0.0/stable",
+    ]);
+    expect(await (await fetch(url)).json()).toMatchObject({ version: "1.0.0" });
+  }, 60_000);
+
+  it("rolls 3 replicas one at a time (rolling) under steady load without a failed request", async () => {
+    const w = await worldAtV1("rolling", builtin, "{rolling: {batchSize: 1, maxUnavailable: 0}}", {
+      replicas: 3,
+    });
+    const url = `http://127.0.0.1:${w.ports.web}/`;
+    expect((await observe(w, "web")).map((i) => `${i.version}/${i.slot}`)).toEqual([
+      "1.0.0/a",
+      "1.0.0/a",
+      "1.0.0/a",
+    ]);
+    const load = new SteadyLoad(url, 50);
+    const v2 = await buildArtifact(w.dir, "svc-2.0.0");
+    await w.apply(
+      releaseDocument({
+        name: "v2",
+        environment: "dev",
+        service: "web",
+        version: "2.0.0",
+        artifact: v2,
+        strategy: "{rolling: {batchSize: 1, maxUnavailable: 0}}",
+      }),
+    );
+    const end = await w.waitForRun(await w.startRun("v2", "dev"), ["Succeeded", "Failed"]);
+    await load.stop();
+    expect(end.run.phase, JSON.stringify(end.steps)).toBe("Succeeded");
+    expect(load.failedOutside("none"), load.errors.join("\n")).toBe(0);
+    expect(load.byVersion["1.0.0"]?.ok ?? 0).toBeGreaterThan(0);
+    expect(load.byVersion["2.0.0"]?.ok ?? 0).toBeGreaterThan(0);
+    expect((await observe(w, "web")).map((i) => `${i.version}/${i.slot}/${i.health}`)).toEqual([
+      "2.0.0/b/healthy",
+      "2.0.0/b/healthy",
+      "2.0.0/b/healthy",
+    ]);
+  }, 60_000);
+
+  it.skipIf(!existsSync(NGINX))(
+    "switches blue-green behind nginx, and a rollback during the scale-down delay switches back",
+    async () => {
+      let nginxDir = "";
+      let services = {};
+      let statusListen = "";
+      const w = await worldAtV1(
+        "bluegreen",
+        async (x) => {
+          nginxDir = join(x.dir, "nginx");
+          statusListen = `127.0.0.1:${await x.port("status")}`;
+          services = { web: { listen: `127.0.0.1:${await x.port("web")}` } };
+          nginx = new NginxTrafficRouter({ directory: nginxDir, services, statusListen });
+          return `{type: nginx, settings: {directory: ${nginxDir}, statusListen: "${statusListen}", services: {web: {listen: "127.0.0.1:${await x.port("web")}"}}}}`;
+        },
+        "{blueGreen: {}}",
+      );
+      const url = `http://127.0.0.1:${w.ports.web}/`;
+      expect(await (await fetch(url)).json()).toMatchObject({ version: "1.0.0", slot: "blue" });
+      const load = new SteadyLoad(url, 50);
+      const v2 = await buildArtifact(w.dir, "svc-2.0.0");
+      await w.apply(
+        releaseDocument({
+          name: "v2",
+          environment: "dev",
+          service: "web",
+          version: "2.0.0",
+          artifact: v2,
+          strategy: "{blueGreen: {scaleDownDelay: 30s}}",
+        }),
+      );
+      const id = await w.startRun("v2", "dev");
+      // Switched: all traffic on green, blue kept for the delay.
+      await w.waitForStep(id, "w0/rollout/web", "waiting", /./);
+      const deadline = Date.now() + 20_000;
+      while (
+        ((await (await fetch(url)).json()) as { version: string }).version !== "2.0.0" &&
+        Date.now() < deadline
+      )
+        await new Promise((r) => setTimeout(r, 100));
+      expect(await (await fetch(url)).json()).toMatchObject({ version: "2.0.0", slot: "green" });
+      expect((await observe(w, "web")).map((i) => `${i.version}/${i.slot}`).sort()).toEqual([
+        "1.0.0/blue",
+        "1.0.0/blue",
+        "2.0.0/green",
+        "2.0.0/green",
+      ]);
+      await w.store.runs.signal(id, { kind: "abort", by: "alice", reason: "switch back" }, Date.now());
+      const end = await w.waitForRun(id, ["RolledBack", "Failed", "Aborted"]);
+      await load.stop();
+      expect(end.run.phase, JSON.stringify(end.steps)).toBe("RolledBack");
+      expect(await (await fetch(url)).json()).toMatchObject({ version: "1.0.0", slot: "blue" });
+      expect(load.failedOutside("none"), load.errors.join("\n")).toBe(0);
+      expect(load.byVersion["2.0.0"]?.ok ?? 0).toBeGreaterThan(0);
+      expect((await observe(w, "web")).map((i) => `${i.version}/${i.slot}`)).toEqual([
+        "1.0.0/blue",
+        "1.0.0/blue",
+      ]);
+    },
+    60_000,
+  );
+});
