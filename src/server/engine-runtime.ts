@@ -4,11 +4,12 @@ import { EffectLog } from "../adapters/drivers/test/effect-log.js";
 import { testStepHandler } from "../adapters/drivers/test/test-step-handler.js";
 import { HandlerRegistry } from "../engine/handler-registry.js";
 import { gateHandler } from "../engine/handlers/gate-handler.js";
-import { verifyHandler } from "../engine/handlers/verify-handler.js";
+import { createVerifyHandler } from "../engine/handlers/verify-handler.js";
 import { waitHandler } from "../engine/handlers/wait-handler.js";
 import { Worker, type WorkerLog } from "../engine/worker.js";
 import type { Store } from "../store/store.js";
 import { type RolloutEngineOptions, registerRolloutHandler } from "./rollout-runtime.js";
+import { type VerificationOptions, verificationPorts } from "./verification-runtime.js";
 
 export interface EngineOptions extends RolloutEngineOptions {
   readonly leaseMs?: number;
@@ -17,6 +18,8 @@ export interface EngineOptions extends RolloutEngineOptions {
   /** Registers the `test` step handler writing to this effect file (for the engine's own tests). */
   readonly testEffectsFile?: string;
   readonly log?: WorkerLog;
+  /** Routers and instances for checks and analysis (src/server/verification-runtime.ts). */
+  readonly verification?: VerificationOptions;
 }
 
 /** The composition root of the engine: handlers by kind and one worker for this process. */
@@ -24,7 +27,11 @@ export function startEngine(
   store: Store,
   options: EngineOptions = {},
 ): { worker: Worker; handlers: HandlerRegistry; workerId: string } {
-  const handlers = new HandlerRegistry([waitHandler, gateHandler, verifyHandler]);
+  const handlers = new HandlerRegistry([
+    waitHandler,
+    gateHandler,
+    createVerifyHandler(verificationPorts(store, options.verification)),
+  ]);
   if (options.testEffectsFile) handlers.register(testStepHandler(new EffectLog(options.testEffectsFile)));
   registerRolloutHandler(handlers, store, options);
   store.runs.setRevertible((kind) => handlers.isRevertible(kind));

@@ -523,6 +523,8 @@ export class RunRepository implements RunStorePort {
     runId: string,
     input: { kind: SignalKind; stepKey?: string; by: string; reason?: string; value?: string },
     now: number,
+    /** For an abort by a rollback trigger: the step whose handler fired it and stops at once. */
+    options: { releasedStepId?: string } = {},
   ): Promise<RunRecord> {
     const record = await this.database.db.transaction().execute(async (trx) => {
       await this.lockRun(trx, runId);
@@ -598,7 +600,7 @@ export class RunRepository implements RunStorePort {
           await setPhase("Running");
           break;
         case "abort":
-          await this.startRollback(trx, runId, phase, now);
+          await this.startRollback(trx, runId, phase, now, options.releasedStepId);
           break;
         case "retry-step":
           if (step?.state !== "failed")
@@ -665,7 +667,13 @@ export class RunRepository implements RunStorePort {
     return record;
   }
 
-  private async startRollback(trx: Trx, runId: string, phase: RunPhase, now: number): Promise<void> {
+  private async startRollback(
+    trx: Trx,
+    runId: string,
+    phase: RunPhase,
+    now: number,
+    releasedStepId?: string,
+  ): Promise<void> {
     if (phase === "RollingBack")
       throw new ConflictError("run.rolling-back", `run ${runId} is already rolling back`);
     const rows = await trx
@@ -679,7 +687,9 @@ export class RunRepository implements RunStorePort {
     // rollback waits until that worker's lease would have run out, so the two never act together.
     const latestLease = Math.max(
       now,
-      ...rows.filter((r) => r.state === "running").map((r) => Number(r.lease_expires_at ?? now)),
+      ...rows
+        .filter((r) => r.state === "running" && r.id !== releasedStepId)
+        .map((r) => Number(r.lease_expires_at ?? now)),
     );
     await trx
       .updateTable("steps")

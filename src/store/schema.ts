@@ -170,6 +170,7 @@ export interface Schema {
   audit_anchors: AuditAnchorTable;
   backfill_checkpoints: BackfillCheckpointTable;
   artifacts: ArtifactTable;
+  checklist_ticks: ChecklistTickTable;
 }
 
 /** A registered artifact version and its immutable digest (migration 0009). */
@@ -180,4 +181,16 @@ export interface ArtifactTable {
   path: string | null;
   registered_at: number;
   registered_by: string;
+}
+
+/** A person's pass or fail of one item of a step's manual checklist (migration 0008). */
+export interface ChecklistTickTable {
+  id: Generated<number>;
+  run_id: string;
+  step_key: string;
+  item: string;
+  result: string;
+  note: string | null;
+  by: string;
+  at: number;
 }

@@ -6,6 +6,7 @@ import { DocumentRepository } from "./document-repository.js";
 import { PlanRepository } from "./plan-repository.js";
 import { RunRepository } from "./run-repository.js";
 import { TokenRepository } from "./token-repository.js";
+import { VerificationRepository } from "./verification-repository.js";
 import { LocalWakeUps, PgWakeUps } from "./wake-ups.js";
 
 /** Everything the server and CLI need from persistence, opened together. */
@@ -17,6 +18,8 @@ export interface Store {
   readonly plans: PlanRepository;
   readonly audit: AuditRepository;
   readonly artifacts: ArtifactRepository;
+  /** Manual checklist ticks and fired rollback triggers. */
+  readonly verification: VerificationRepository;
   /** Wake-ups for engine workers when steps become ready. */
   readonly wakeUps: WakeUpPort;
   close(): Promise<void>;
@@ -41,6 +44,7 @@ export async function openStore(config: StoreConfig): Promise<Store> {
     plans: new PlanRepository(database),
     audit,
     artifacts: new ArtifactRepository(database, audit),
+    verification: new VerificationRepository(database, audit, () => wakeUps.notify()),
     wakeUps,
     close: async () => {
       await wakeUps.close();

@@ -1,3 +1,4 @@
+import type { VerificationSettings } from "../analysis/verification-settings.js";
 import type { ReleaseChange } from "../documents/kinds/release.js";
 import type { EnvironmentPlan, PlanStep } from "../planner/release-plan.js";
 import type { PlannedStep, RunPlan } from "./run-plan.js";
@@ -27,6 +28,12 @@ function inputOf(step: PlanStep, change: ReleaseChange | undefined): Record<stri
   }
 }
 
+/** The versions a verify step checks: those of its service's rollout in the same wave. */
+function versionsVerified(steps: readonly PlanStep[], service: string): { from?: string; to?: string } {
+  const rollout = steps.find((s) => s.kind === "rollout" && s.service === service);
+  return rollout?.kind === "rollout" ? { from: rollout.from, to: rollout.to } : {};
+}
+
 /**
  * The engine's DAG for one environment's plan: every step of wave k waits for all of wave k-1, and a
  * service's steps inside a wave run in the order the planner listed them (expand → rollout → verify).
@@ -35,6 +42,7 @@ export function runPlanFromEnvironmentPlan(
   release: string,
   plan: EnvironmentPlan,
   changes: readonly ReleaseChange[],
+  verification?: (service: string) => VerificationSettings,
 ): RunPlan {
   const steps: PlannedStep[] = [];
   let previousWave: string[] = [];
@@ -50,10 +58,17 @@ export function runPlanFromEnvironmentPlan(
         service: step.service,
         wave: wave.index,
         dependsOn: before === undefined ? previousWave : [...previousWave, before],
-        input: inputOf(
-          step,
-          changes.find((c) => c.service === step.service),
-        ),
+        input: {
+          ...inputOf(
+            step,
+            changes.find((c) => c.service === step.service),
+          ),
+          // Checks, analysis and triggers as planned (rollout and verify steps read them).
+          ...(verification && (step.kind === "rollout" || step.kind === "verify")
+            ? { verification: verification(step.service) }
+            : {}),
+          ...(step.kind === "verify" ? versionsVerified(wave.steps, step.service) : {}),
+        },
       });
       lastOfService.set(step.service, key);
       keys.push(key);

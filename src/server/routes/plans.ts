@@ -1,4 +1,5 @@
 import type { FastifyInstance } from "fastify";
+import { verificationFor } from "../../core/analysis/verification-settings.js";
 import { InfeasibleError, InputError, NotFoundError } from "../../core/errors/domain-error.js";
 import { planInputFromDocuments } from "../../core/planner/plan-input-from-documents.js";
 import { planRelease } from "../../core/planner/plan-release.js";
@@ -43,7 +44,12 @@ export async function runPlanFromStore(store: Store, release: string, environmen
   const envPlan = plan.environments.find((e) => e.name === environment);
   if (envPlan === undefined)
     throw new NotFoundError("plan.unknown-environment", `release ${release} does not go to ${environment}`);
-  return runPlanFromEnvironmentPlan(release, envPlan, input.release.spec.changes);
+  const policies = (await store.documents.list()).flatMap((s) =>
+    s.doc.kind === "Policy" ? [s.doc.spec] : [],
+  );
+  return runPlanFromEnvironmentPlan(release, envPlan, input.release.spec.changes, (service) =>
+    verificationFor(input.release.spec, policies, service),
+  );
 }
 
 /** `POST /v1/plans`: plan from the stored documents and keep the plan with its document generations. */

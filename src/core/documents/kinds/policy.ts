@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { rollbackTriggerSchema } from "../../analysis/verification-schema.js";
 import { dnsLabel, duration, labelMap, tier } from "../common-schemas.js";
 import { versionScheme } from "./service.js";
 
@@ -50,15 +51,7 @@ export const policySpec = z.strictObject({
       skipLeadTime: z.boolean().optional(),
     })
     .optional(),
-  rollbackTriggers: z
-    .array(
-      z.strictObject({
-        name: z.string().min(1),
-        when: z.string().min(1).meta({ description: "condition expression over the check's result" }),
-        action: z.enum(["rollback", "pause"]).optional(),
-      }),
-    )
-    .optional(),
+  rollbackTriggers: z.array(rollbackTriggerSchema).optional(),
 });
 
 export type PolicySpec = z.infer<typeof policySpec>;

@@ -1,5 +1,10 @@
 import { z } from "zod";
 import {
+  releaseAnalysisSchema,
+  releaseCheckSchema,
+  rollbackTriggerSchema,
+} from "../../analysis/verification-schema.js";
+import {
   apiProvision,
   apiRequirement,
   dnsLabel,
@@ -63,6 +68,9 @@ export const releaseSpec = z.strictObject({
   changes: z.array(change).min(1),
   maxParallel: z.int().min(1).optional(),
   rollbackWindow: duration.optional(),
+  checks: z.array(releaseCheckSchema).optional(),
+  analysis: releaseAnalysisSchema.optional(),
+  rollbackTriggers: z.array(rollbackTriggerSchema).optional(),
   window: z
     .strictObject({ start: localDateTime, end: localDateTime, timeZone: timeZone.optional() })
     .optional(),
