@@ -29,7 +29,7 @@ describe("reading a checkout answer", () => {
       service: "storefront",
       version: "none (HTTP 503)",
     });
-    expect(readCheckoutAnswer(0, "").failedAt?.version).toBe("none (HTTP connection failed)");
+    expect(readCheckoutAnswer(0, "TimeoutError").failedAt?.version).toBe("none (no answer: TimeoutError)");
     expect(readCheckoutAnswer(200, JSON.stringify({ service: "storefront", version: "1.0.0" })).ok).toBe(
       false,
     );

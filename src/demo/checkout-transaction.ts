@@ -54,6 +54,6 @@ export function readCheckoutAnswer(
   const failedAt =
     isObject(body) && isObject(body.failedAt) && typeof body.failedAt.service === "string"
       ? { service: body.failedAt.service, version: String(body.failedAt.version) }
-      : { service: "storefront", version: `none (HTTP ${status || "connection failed"})` };
+      : { service: "storefront", version: `none (${status ? `HTTP ${status}` : `no answer: ${bodyText}`})` };
   return { ok, status, versions, failedAt };
 }

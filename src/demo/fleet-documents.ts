@@ -20,7 +20,8 @@ type Doc = { kind: string; metadata: { name: string }; spec: Record<string, unkn
 /**
  * The fleet's documents made true for this machine and this demo's directories: the routers'
  * listen addresses and the services' `<SERVICE>_URL` parameters follow `listeners`; every Release
- * artifact's `uri` points at its build directory, and its digest must be the build's (a stale
+ * artifact's `uri` points at its build directory (and synthetic checks at the storefront's router),
+ * and its digest must be the build's (a stale
  * digest is an error naming the file, service and both digests). With `firstDeploy`, Services say
  * that nothing runs in `demo` yet (`environments.demo.version: none`), as before the fleet's first
  * Release; without it they say what the committed files say (1.0.0 runs).
@@ -37,7 +38,7 @@ export async function renderFleetDocuments(
     const docs = parseAllDocuments(text).map((d) => d.toJS() as Doc);
     for (const doc of docs) {
       if (doc.kind === "Environment") renderEnvironment(doc, listeners);
-      if (doc.kind === "Release") renderRelease(doc, name, artifacts);
+      if (doc.kind === "Release") renderRelease(doc, name, artifacts, listeners);
       if (doc.kind === "Service" && options.firstDeploy) {
         const envs = (doc.spec.environments ?? {}) as Record<string, Record<string, unknown>>;
         envs.demo = { ...envs.demo, version: "none" };
@@ -60,7 +61,16 @@ function renderEnvironment(doc: Doc, listeners: FleetListeners): void {
   }
 }
 
-function renderRelease(doc: Doc, file: string, artifacts: readonly FleetArtifact[]): void {
+function renderRelease(
+  doc: Doc,
+  file: string,
+  artifacts: readonly FleetArtifact[],
+  listeners: FleetListeners,
+): void {
+  // Synthetic checks reach the fleet through the storefront's router, wherever it listens.
+  for (const c of (doc.spec.checks ?? []) as { check: { kind: string; baseUrl?: string } }[])
+    if (c.check.kind === "synthetic-http" && listeners.storefront !== undefined)
+      c.check.baseUrl = `http://${listeners.storefront}`;
   const changes = doc.spec.changes as {
     service: string;
     version: string;

@@ -60,6 +60,8 @@ let server: DemoServer | undefined;
 let traffic: SyntheticTraffic | undefined;
 let watch: FleetWatch | undefined;
 let cleaning: Promise<void> | undefined;
+/** The last rollout-step message of each service that spoke of its analysis (which executor, how far). */
+const lastAnalysis = new Map<string, string>();
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -146,6 +148,9 @@ async function follow(id: string, paint: ReturnType<typeof painter>, deadline: n
   let run: RunStatus | undefined;
   for (;;) {
     run = await getRun(server as DemoServer, id);
+    for (const step of run.steps)
+      if (step.kind === "rollout" && step.service !== null && step.message?.includes("analysis running"))
+        lastAnalysis.set(step.service, step.message.split("\n")[0] ?? "");
     paint(view(run, startedAt));
     if (runSettled(run)) {
       paint(view(run, startedAt), true);
@@ -227,10 +232,13 @@ async function main(): Promise<number> {
     const step = second.steps.find((s) => s.kind === "rollout" && s.service === service);
     const rel = (ms: number | null) =>
       ms === null ? "never" : `+${((ms - rolloutStart) / 1000).toFixed(1)} s`;
+    say(`${service} ${TO}: last analysis message "${lastAnalysis.get(service) ?? "none seen"}"`);
     say(
       `${service} ${TO}: canary took traffic ${rel(t.exposedAt)}, first failed checkout ${rel(t.firstFailureAt)}, traffic back on ${FROM} ${rel(t.trafficBackAt)}, step finished ${rel(step?.finishedAt ? Date.parse(step.finishedAt) : null)} (${(step?.message ?? "").split("\n")[0]})`,
     );
   }
+  for (const step of second.steps.filter((s) => s.kind === "verify" && s.state === "succeeded"))
+    say(`verify ${step.service}: ${(step.message ?? "").split("\n")[0]}`);
   const stuck = second.steps.filter((s) => s.state === "waiting" || s.state === "running");
   if (stuck.length > 0)
     say(`steps left unfinished by the engine: ${stuck.map((s) => `${s.id} (${s.state})`).join(", ")}`);

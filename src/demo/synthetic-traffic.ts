@@ -76,7 +76,8 @@ export class SyntheticTraffic {
       status = res.status;
       text = await res.text();
     } catch (error) {
-      text = String(error);
+      const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : "";
+      text = `${error instanceof Error ? error.name : "Error"}${cause}`;
     }
     this.transactions.push({ startedAt, finishedAt: this.now(), ...readCheckoutAnswer(status, text) });
   }

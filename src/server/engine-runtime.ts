@@ -8,6 +8,7 @@ import { createVerifyHandler } from "../engine/handlers/verify-handler.js";
 import { waitHandler } from "../engine/handlers/wait-handler.js";
 import { Worker, type WorkerLog } from "../engine/worker.js";
 import type { Store } from "../store/store.js";
+import { analysisByRelease } from "./analysis-by-release.js";
 import { type RolloutEngineOptions, registerRolloutHandler } from "./rollout-runtime.js";
 import { type VerificationOptions, verificationPorts } from "./verification-runtime.js";
 
@@ -33,7 +34,10 @@ export function startEngine(
     createVerifyHandler(verificationPorts(store, options.verification)),
   ]);
   if (options.testEffectsFile) handlers.register(testStepHandler(new EffectLog(options.testEffectsFile)));
-  registerRolloutHandler(handlers, store, options);
+  registerRolloutHandler(handlers, store, {
+    ...options,
+    analysis: options.analysis ?? ((targets) => analysisByRelease(store, targets, options)),
+  });
   store.runs.setRevertible((kind) => handlers.isRevertible(kind));
   const workerId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const worker = new Worker({
