@@ -60,6 +60,8 @@ let server: DemoServer | undefined;
 let traffic: SyntheticTraffic | undefined;
 let watch: FleetWatch | undefined;
 let cleaning: Promise<void> | undefined;
+/** Set by a signal: what fails after it (the server got the terminal's SIGINT too) is no news. */
+let interrupted = false;
 /** The last rollout-step message of each service that spoke of its analysis (which executor, how far). */
 const lastAnalysis = new Map<string, string>();
 
@@ -83,6 +85,7 @@ function cleanUp(): Promise<void> {
 
 for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const)
   process.once(signal, () => {
+    interrupted = true;
     say(`\n${signal}: cleaning up`);
     void cleanUp().finally(() => process.exit(130));
   });
@@ -271,6 +274,7 @@ function waitForKey(): Promise<void> {
 main().then(
   (code) => process.exit(code),
   async (error: unknown) => {
+    if (interrupted) return;
     process.stderr.write(`demo failed: ${error instanceof Error ? error.message : String(error)}\n`);
     if (server)
       process.stderr.write(
