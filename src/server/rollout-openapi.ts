@@ -51,6 +51,19 @@ export const ROLLOUT_OPERATIONS: Record<string, Record<string, Json>> = {
       },
     },
   },
+  "/v1/runs/{id}/rollouts": {
+    get: {
+      operationId: "runRollouts",
+      summary:
+        "Each rollout step's checkpoint: mode, strategy stage, phase, message, plan, verdicts, analysis reports with evidence, failures, abortStartedAt, finishedAt",
+      parameters: [idParam],
+      responses: {
+        "200": json({ type: "object", properties: { items: { type: "array", items: { type: "object" } } } }),
+        "404": problemResponse("no such run"),
+        ...common,
+      },
+    },
+  },
   "/v1/runs/{id}/rollback": {
     post: {
       operationId: "rollbackRun",

@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import type { RolloutAnalysisExecutor } from "../core/rollout/rollout-analysis-port.js";
 import type { HandlerRegistry } from "../engine/handler-registry.js";
 import { rolloutHandler } from "../engine/handlers/rollout-handler.js";
@@ -10,7 +11,7 @@ import { rolloutTargetsFromDocuments } from "./rollout-targets-from-documents.js
 export interface RolloutEngineOptions {
   /**
    * Where drivers and routers keep their state when documents give relative or no directories
-   * (default `UPSHIFT_ROLLOUT_DIR`, else `.upshift/rollouts`). It outlives the control plane.
+   * (default `UPSHIFT_ROLLOUT_DIR`, else `rollouts` in the data directory). It outlives the control plane.
    */
   readonly rolloutStateDir?: string;
   /**
@@ -29,7 +30,10 @@ export function registerRolloutHandler(
   store: Store,
   options: RolloutEngineOptions,
 ): RolloutTargets {
-  const stateDir = options.rolloutStateDir ?? process.env.UPSHIFT_ROLLOUT_DIR ?? ".upshift/rollouts";
+  const stateDir =
+    options.rolloutStateDir ??
+    process.env.UPSHIFT_ROLLOUT_DIR ??
+    join(process.env.UPSHIFT_DATA_DIR ?? ".upshift", "rollouts");
   const targets = rolloutTargetsFromDocuments(store, { stateDir });
   const analysis =
     typeof options.analysis === "function"

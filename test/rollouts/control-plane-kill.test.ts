@@ -78,7 +78,7 @@ describe("control plane SIGKILLed mid-canary", () => {
       }),
     );
     const id = await w.startRun("v2", "dev");
-    await w.waitForStep(id, "w0/rollout/web", "waiting", /step 2\/4: paused until/);
+    await w.waitForCheckpoint(id, "w0/rollout/web", (o) => /step 2\/4: paused until/.test(String(o.message)));
     const driver = createProcessDriver({ stateDir: join(w.stateDir, "process") });
     const before = await driver.observe({ service: "web", environment: "dev" });
     expect(before.map((i) => `${i.version}/${i.slot}`).sort()).toEqual([

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createProcessDriver } from "../../src/adapters/drivers/process/process-driver.js";
+import { buildApp } from "../../src/server/app.js";
 import {
   buildArtifact,
   fleetDocuments,
@@ -98,5 +99,95 @@ describe("rollout steps through the engine (process driver, builtin router)", ()
       state: { strategy: "canary", state: { kind: "completed" } },
     });
     expect(JSON.stringify(output.analysisReports)).toMatch(/2\.0\.0 error rate 0% over \d+ requests/);
+
+    // `upshift rollback` of the finished run: a rollback run returns web to 1.0.0 through its canary.
+    const app = await buildApp({ store: w.store });
+    const token = (await w.store.tokens.create("ops", "operator", new Date())).token;
+    const res = await app.inject({
+      method: "POST",
+      url: `/v1/runs/${second}/rollback`,
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      payload: JSON.stringify({ reason: "back to 1.0.0" }),
+    });
+    await app.close();
+    expect(res.statusCode, res.body).toBe(201);
+    const back = await w.waitForRun(res.json().run.id, ["Succeeded", "Failed"]);
+    expect(back.run.phase, JSON.stringify(back.steps)).toBe("Succeeded");
+    expect(back.steps.find((s) => s.key === "rollback/w0/rollout/web")?.output).toMatchObject({
+      mode: "reverse",
+      plan: { kind: "canary", stable: { version: "2.0.0" }, canary: { version: "1.0.0", slot: "stable" } },
+    });
+    const restored = await createProcessDriver({ stateDir: `${w.stateDir}/process` }).observe({
+      service: "web",
+      environment: "dev",
+    });
+    expect(restored.map((i) => `${i.version}/${i.slot}`)).toEqual(["1.0.0/stable", "1.0.0/stable"]);
+    expect(await (await fetch(`http://${listen}/`)).json()).toMatchObject({ version: "1.0.0" });
   }, 60_000);
+
+  it("fails a rollout on its pre-checks with what and where, and changes nothing", async () => {
+    world = await RolloutWorld.create("precheck");
+    const w = world;
+    await w.openStore();
+    w.startEngine();
+    const listen = `127.0.0.1:${await w.port("web")}`;
+    const v1 = await buildArtifact(w.dir, "web-1.0.0");
+    const docs = fleetDocuments({
+      environment: "dev",
+      service: "web",
+      version: "0.0.0",
+      stateDir: w.stateDir,
+      replicas: 1,
+      router: `{type: builtin, settings: {services: {web: {listen: "${listen}"}}}}`,
+    });
+    const tampered = { path: v1.path, digest: `sha256:${"0".repeat(64)}` };
+    await w.apply(
+      docs +
+        releaseDocument({
+          name: "bad",
+          environment: "dev",
+          service: "web",
+          version: "1.0.0",
+          artifact: tampered,
+          strategy: "{recreate: {}}",
+        }),
+    );
+    const bad = await w.waitForRun(await w.startRun("bad", "dev"), ["Failed", "Succeeded"]);
+    const message = bad.steps.find((s) => s.key === "w0/rollout/web")?.message ?? "";
+    expect(message).toContain("pre-checks of web 1.0.0 in dev failed; nothing was changed");
+    expect(message).toContain(`pre-check artifact failed at ${v1.path}`);
+    expect(message).toContain(`does not match the released sha256:${"0".repeat(64)}`);
+
+    // A failed run holds its service until it is rolled back: with nothing deployed, nothing to return.
+    const back = await w.store.runs.signal(bad.run.id, { kind: "abort", by: "t" }, Date.now());
+    expect(back.phase).toBe("RollingBack");
+    const reverted = await w.waitForRun(bad.run.id, ["RolledBack", "Failed"]);
+    expect(reverted.steps.find((s) => s.key === "rollback/w0/rollout/web")?.message).toMatch(
+      /nothing to return/,
+    );
+    // The registry holds another digest for 2.0.0: the Release's is refused before anything starts.
+    await w.store.artifacts.register(
+      { name: "web", version: "2.0.0", digest: `sha256:${"1".repeat(64)}` },
+      { actor: "t", now: new Date() },
+    );
+    await w.apply(
+      releaseDocument({
+        name: "clash",
+        environment: "dev",
+        service: "web",
+        version: "2.0.0",
+        artifact: v1,
+        strategy: "{recreate: {}}",
+      }),
+    );
+    const clash = await w.waitForRun(await w.startRun("clash", "dev"), ["Failed", "Succeeded"]);
+    expect(clash.steps.find((s) => s.key === "w0/rollout/web")?.message).toMatch(
+      /the Release deploys web 2\.0\.0 as sha256:[0-9a-f]{64}, but the registry holds sha256:1{64} for that version/,
+    );
+    const instances = await createProcessDriver({ stateDir: `${w.stateDir}/process` }).observe({
+      service: "web",
+      environment: "dev",
+    });
+    expect(instances).toEqual([]);
+  }, 30_000);
 });

@@ -92,6 +92,12 @@ describe("strategies through the engine with real processes", () => {
     expect(JSON.stringify(step?.output.analysisReports)).toMatch(
       /2\.0\.0 error rate [3-6]\d(\.\d+)?% over \d+ requests \(limit 5%/,
     );
+    const timeline = step?.output as { abortStartedAt?: string; finishedAt?: string };
+    const seconds =
+      (Date.parse(timeline.finishedAt ?? "") - Date.parse(timeline.abortStartedAt ?? "")) / 1000;
+    console.log(`faulty canary: from the failed analysis to 1.0.0 alone: ${seconds.toFixed(2)} s`);
+    expect(seconds).toBeGreaterThanOrEqual(0);
+    expect(seconds).toBeLessThan(15);
     // The canary took its 20% and failed about half of it; nothing else failed.
     expect(load.byVersion["2.0.0"]?.failed ?? 0).toBeGreaterThan(0);
     expect(load.failedOutside("2.0.0"), load.errors.join("\n")).toBe(0);
@@ -170,7 +176,11 @@ describe("strategies through the engine with real processes", () => {
       );
       const id = await w.startRun("v2", "dev");
       // Switched: all traffic on green, blue kept for the delay.
-      await w.waitForStep(id, "w0/rollout/web", "waiting", /./);
+      await w.waitForCheckpoint(
+        id,
+        "w0/rollout/web",
+        (o) => (o.state as { state?: { kind?: string } } | undefined)?.state?.kind === "scaleDownDelay",
+      );
       const deadline = Date.now() + 20_000;
       while (
         ((await (await fetch(url)).json()) as { version: string }).version !== "2.0.0" &&

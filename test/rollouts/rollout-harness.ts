@@ -96,6 +96,24 @@ export class RolloutWorld {
     }
   }
 
+  /** Waits until a forward step's checkpoint satisfies `test` (a step may sleep short waits while running). */
+  async waitForCheckpoint(
+    id: string,
+    key: string,
+    test: (output: Record<string, unknown>) => boolean,
+    timeoutMs = 30_000,
+  ) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const got = await this.store.runs.getRun(id);
+      const step = got?.steps.find((s) => s.key === key && s.direction === "forward");
+      if (step !== undefined && test(step.output)) return step;
+      if (Date.now() > deadline)
+        throw new Error(`step ${key} checkpoint never matched: ${JSON.stringify(got?.steps, null, 1)}`);
+      await sleep(100);
+    }
+  }
+
   /** Stops the engine and store, kills every instance and router it recorded, removes the files. */
   async close(): Promise<void> {
     await this.engine?.worker.halt();

@@ -77,6 +77,7 @@ export function registerRollouts(program: Command): void {
       else process.stdout.write(`${r.run.id}\n`);
     });
 
+  keepVersionOptionFor(program, "artifact");
   const artifact = program
     .command("artifact")
     .description("the artifact registry: a version's digest never changes");
@@ -129,4 +130,24 @@ export function registerRollouts(program: Command): void {
         ),
       );
     });
+}
+
+/**
+ * `upshift artifact register --version V` names an artifact's version, but the program's own
+ * `--version` flag is recognised anywhere on the line and would print Upshift's version instead.
+ * While the line is for `command`, the program leaves `--version` to it.
+ */
+function keepVersionOptionFor(program: Command, command: string): void {
+  const parse = program.parseOptions.bind(program);
+  program.parseOptions = (args: string[]) => {
+    const first = args.find((a) => !a.startsWith("-"));
+    if (first !== command) return parse(args);
+    const saved = program.options;
+    (program as unknown as { options: typeof saved }).options = saved.filter((o) => o.long !== "--version");
+    try {
+      return parse(args);
+    } finally {
+      (program as unknown as { options: typeof saved }).options = saved;
+    }
+  };
 }

@@ -13,9 +13,10 @@ export const NO_VERSION = "none";
  * - `strategy`: the Release's strategy from the slot `from` runs in to the other slot;
  * - `revert`: rollback direction, a change half done: the strategy's own abort path takes it back;
  * - `reverse`: rollback direction after the change completed: a quick rollout back to `from`;
- * - `remove`: rollback of an initial deploy: retire every slot of the service.
+ * - `remove`: rollback of a first deploy: retire the slots of `to`;
+ * - `unchanged`: rollback with nothing of `to` or `from` running: there is nothing to return.
  */
-export type RolloutMode = "initial" | "strategy" | "revert" | "reverse" | "remove";
+export type RolloutMode = "initial" | "strategy" | "revert" | "reverse" | "remove" | "unchanged";
 
 export interface ChosenRollout {
   readonly mode: RolloutMode;
@@ -93,12 +94,19 @@ export function chooseRolloutPlan(input: {
     };
   }
   if (from === NO_VERSION) {
-    const slots = [...new Set(instances.filter((i) => i.health !== "gone").map((i) => i.slot))].sort();
+    const slots = [
+      ...new Set(instances.filter((i) => i.health !== "gone" && i.version === to).map((i) => i.slot)),
+    ].sort();
     const side = { version: to, slot: toSlot ?? firstSlot(strategy) };
     return { mode: "remove", plan: { kind: "recreate", from: side, to: side, replicas }, slots };
   }
+  const fromSlot = slotOf(instances, from);
+  if (toSlot === undefined && fromSlot === undefined) {
+    const side = { version: from, slot: firstSlot(strategy) };
+    return { mode: "unchanged", plan: { kind: "recreate", from: side, to: side, replicas } };
+  }
   if (toSlot === undefined || from === to) {
-    const side = { version: from, slot: slotOf(instances, from) ?? firstSlot(strategy) };
+    const side = { version: from, slot: fromSlot ?? firstSlot(strategy) };
     return { mode: "initial", plan: { kind: "recreate", from: side, to: side, replicas } };
   }
   if (running !== undefined && runningSlot !== undefined && runningSlot !== toSlot) {

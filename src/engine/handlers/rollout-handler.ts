@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import type { Strategy } from "../../core/documents/kinds/release.js";
 import { chooseRolloutPlan } from "../../core/rollout/choose-rollout-plan.js";
 import type { RolloutAnalysisExecutor } from "../../core/rollout/rollout-analysis-port.js";
@@ -5,15 +6,17 @@ import type { RolloutObservation, RolloutSignal } from "../../core/rollout/rollo
 import { initialRolloutState, nextRollout, rolloutFinished } from "../../core/rollout/rollout-plan.js";
 import type { StepContext, StepHandler, StepOutcome } from "../../core/run/step-handler.js";
 import { removeService } from "../rollout/remove-service.js";
-import { routeOf } from "../rollout/route-traffic.js";
 import { type RolloutCheckpoint, readCheckpoint } from "../rollout/rollout-checkpoint.js";
 import type { RolloutTarget, RolloutTargets } from "../rollout/rollout-target.js";
+import { routeOf } from "../rollout/route-traffic.js";
 import { type ActionResult, runRolloutAction } from "../rollout/run-rollout-action.js";
 
 /** Passes of observe → decide → act in one reconcile before the step yields its worker for a moment. */
-const MAX_PASSES = 200;
+const MAX_PASSES = 400;
 /** How soon a step that made no progress (instances still starting) looks again. */
-const POLL_MS = 1000;
+const POLL_MS = 500;
+/** Timed waits up to this long are slept in the reconcile; longer ones park the step durably. */
+const HOLD_MS = 20_000;
 
 interface RolloutInput {
   readonly from: string;
@@ -79,6 +82,12 @@ export function rolloutHandler(targets: RolloutTargets, analysis: RolloutAnalysi
         await ctx.checkpoint({ ...cp });
       }
       if (cp.mode === "remove") return removeService(ctx, service, target, cp);
+      if (cp.mode === "unchanged")
+        return {
+          kind: "succeeded",
+          output: { ...cp },
+          message: `nothing to return: neither ${input.to} nor ${input.from} of ${service} runs in ${ctx.environment}`,
+        };
       return drive(ctx, service, target, analysis, cp);
     },
   };
@@ -167,7 +176,16 @@ async function drive(
     const now = ctx.now();
     const step = nextRollout(cp.plan, cp.state, observation, now);
     const moved = JSON.stringify(step.state) !== JSON.stringify(cp.state);
-    await save({ ...cp, state: step.state, phase: step.phase, message: step.message });
+    const backing = ["aborting", "rollingBack", "restoring"].includes(step.state.state.kind);
+    const at = now.toISOString();
+    await save({
+      ...cp,
+      state: step.state,
+      phase: step.phase,
+      message: step.message,
+      ...(backing && cp.abortStartedAt === undefined ? { abortStartedAt: at } : {}),
+      ...(rolloutFinished(step.state) && cp.finishedAt === undefined ? { finishedAt: at } : {}),
+    });
     if (rolloutFinished(cp.state)) return finish(cp, step.message);
     let changed = moved;
     for (const action of step.actions) {
@@ -182,12 +200,22 @@ async function drive(
       );
       if (result.checkpoint) await save(result.checkpoint);
       if (result.changed) changed = true;
-      if (result.outcome) return result.outcome;
+      const out = result.outcome;
+      if (out !== undefined) {
+        // A short timed wait is slept here, under the lease, rather than parked: a waiting step
+        // does not move while its run is Failed, and a canary must not stay half-shifted because
+        // another service of its wave failed. Long waits and waits for people are parked durably.
+        const ms = out.kind === "waiting" && out.until ? out.until.getTime() - ctx.now().getTime() : Infinity;
+        if (ms > HOLD_MS) return out;
+        // In steps of at most a second, so a promote or a sick instance is seen meanwhile.
+        await sleep(Math.min(Math.max(0, ms), 1000), undefined, { signal: ctx.abort });
+        changed = true;
+        break;
+      }
       if (result.stop) break;
     }
     idle = changed ? 0 : idle + 1;
-    if (idle >= 2)
-      return { kind: "waiting", until: new Date(now.getTime() + POLL_MS), message: step.message };
+    if (idle >= 2) await sleep(POLL_MS, undefined, { signal: ctx.abort });
   }
   return { kind: "waiting", until: ctx.now(), message: cp.message ?? "rollout in progress" };
 }

@@ -4,7 +4,7 @@ import type { RolloutTarget } from "./rollout-target.js";
 
 /**
  * Rollback of a first deploy: there is no earlier version to return to, so the service's traffic
- * stops (no version keeps weight) and every slot it ran in is retired.
+ * stops (no version keeps weight) and the slots of the deployed version are retired.
  */
 export async function removeService(
   ctx: StepContext,
@@ -17,9 +17,12 @@ export async function removeService(
     await target.router.setWeights(service, {});
     await target.router.setUpstreams(service, {});
   }
+  const to = cp.plan.kind === "recreate" ? cp.plan.to.version : undefined;
   const slots = new Set([
     ...(cp.slots ?? []),
-    ...(await target.driver.observe(tgt)).filter((i) => i.health !== "gone").map((i) => i.slot),
+    ...(await target.driver.observe(tgt))
+      .filter((i) => i.health !== "gone" && i.version === to)
+      .map((i) => i.slot),
   ]);
   for (const slot of [...slots].sort()) {
     const r = await target.driver.retire(tgt, slot, {

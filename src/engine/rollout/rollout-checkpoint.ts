@@ -24,6 +24,10 @@ export interface RolloutCheckpoint {
   readonly analysisReports: Readonly<
     Record<string, { readonly message: string; readonly evidence?: unknown }>
   >;
+  /** When the strategy began taking the change back (an abort, a failed analysis, an unhealthy version). */
+  readonly abortStartedAt?: string;
+  /** When the strategy finished (completed or rolled back). */
+  readonly finishedAt?: string;
   readonly phase?: string;
   readonly message?: string;
 }

@@ -12,7 +12,8 @@ export async function routeOf(router: TrafficRouter, service: string): Promise<R
   try {
     return (await router.observe(service)).config;
   } catch (e) {
-    if (e instanceof DomainError && e.code === "router-service-unknown") return emptyRouteConfig(service, "", null);
+    if (e instanceof DomainError && e.code === "router-service-unknown")
+      return emptyRouteConfig(service, "", null);
     throw e;
   }
 }

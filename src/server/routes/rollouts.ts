@@ -78,6 +78,24 @@ export function registerRolloutRoutes(app: FastifyInstance, store: Store, now: (
     return { promoted: { service: step?.service, step: step?.key }, run: presentRun(run, after?.steps) };
   });
 
+  app.get<{ Params: { id: string } }>("/v1/runs/:id/rollouts", async (request) => {
+    requireRole(request, "viewer");
+    const got = await store.runs.getRun(request.params.id);
+    if (got === undefined)
+      throw new NotFoundError("run.not-found", `run ${request.params.id} does not exist`);
+    return {
+      items: got.steps
+        .filter((s) => s.kind === "rollout")
+        .map((s) => ({
+          step: s.key,
+          service: s.service,
+          direction: s.direction,
+          state: s.state,
+          ...rolloutSummary(s.output),
+        })),
+    };
+  });
+
   app.post<{ Params: { id: string } }>("/v1/runs/:id/rollback", async (request, reply) => {
     const principal = requireRole(request, "operator");
     const b = body(request.body);
@@ -105,4 +123,22 @@ export function registerRolloutRoutes(app: FastifyInstance, store: Store, now: (
     const after = await store.runs.getRun(created.id);
     return reply.code(201).send({ rollbackOf: id, run: presentRun(created, after?.steps) });
   });
+}
+
+/** What a rollout step's checkpoint says, for people and dashboards (no secrets are ever in it). */
+function rolloutSummary(output: Record<string, unknown>) {
+  const pick = (k: string) => (output[k] === undefined ? {} : { [k]: output[k] });
+  const state = output.state as { strategy?: string; state?: { kind?: string } } | undefined;
+  return {
+    ...pick("mode"),
+    ...(state?.strategy ? { strategy: state.strategy, stage: state.state?.kind } : {}),
+    ...pick("phase"),
+    ...pick("message"),
+    ...pick("plan"),
+    ...pick("verdicts"),
+    ...pick("analysisReports"),
+    ...pick("failures"),
+    ...pick("abortStartedAt"),
+    ...pick("finishedAt"),
+  };
 }
