@@ -6,6 +6,7 @@ import { registerAnalysis } from "./commands/analysis.js";
 import { registerApply } from "./commands/apply.js";
 import { registerAudit } from "./commands/audit.js";
 import { registerCalendar } from "./commands/calendar.js";
+import { registerChecklist } from "./commands/checklist.js";
 import { registerGet } from "./commands/get.js";
 import { registerInit } from "./commands/init.js";
 import { registerMigrate } from "./commands/migrate.js";
@@ -39,6 +40,7 @@ function buildProgram(): Command {
     registerAnalysis,
     registerCalendar,
     registerMigrate,
+    registerChecklist,
     registerRollouts,
   ])
     register(program);

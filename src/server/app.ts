@@ -9,6 +9,7 @@ import { openApiDocument } from "./openapi.js";
 import { sendProblem } from "./problem.js";
 import { registerArtifactRoutes } from "./routes/artifacts.js";
 import { registerCalendarRoutes } from "./routes/calendar.js";
+import { registerChecklistRoutes } from "./routes/checklists.js";
 import { FILES_MEDIA_TYPE, registerDocumentRoutes } from "./routes/documents.js";
 import { registerPlanRoutes, runPlanFromStore } from "./routes/plans.js";
 import { registerRolloutRoutes } from "./routes/rollouts.js";
@@ -87,6 +88,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerDocumentRoutes(app, store, now);
   registerPlanRoutes(app, store, now);
   registerCalendarRoutes(app, store, now);
+  registerChecklistRoutes(app, store, now);
   registerRunRoutes(
     app,
     store,

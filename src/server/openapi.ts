@@ -253,6 +253,46 @@ export const RUN_OPERATIONS: Record<string, Record<string, Json>> = {
       },
     },
   },
+  "/v1/runs/{id}/checklist": {
+    get: {
+      operationId: "showChecklist",
+      summary: "A step's manual smoke checklist: items, ticks (who, when, note) and status",
+      parameters: [idParam, { name: "step", in: "query", required: true, schema: { type: "string" } }],
+      responses: {
+        "200": json({ type: "object" }),
+        "404": problemResponse("no such run or step"),
+        ...common,
+      },
+    },
+    post: {
+      operationId: "tickChecklist",
+      summary: "Tick one checklist item pass or fail with a note (audited); wakes the waiting step",
+      parameters: [idParam],
+      requestBody: {
+        required: true,
+        content: {
+          "application/json": {
+            schema: {
+              type: "object",
+              required: ["step", "item", "result"],
+              properties: {
+                step: { type: "string" },
+                item: { type: "string", description: "the item's text or its number" },
+                result: { type: "string", enum: ["pass", "fail"] },
+                note: { type: "string", description: "required for fail" },
+              },
+            },
+          },
+        },
+      },
+      responses: {
+        "200": json({ type: "object" }),
+        "404": problemResponse("no such run or step"),
+        "409": problemResponse("the run has finished"),
+        ...common,
+      },
+    },
+  },
   "/v1/runs/{id}/events": {
     get: {
       operationId: "runEvents",

@@ -16,7 +16,7 @@ import type { Store } from "../store/store.js";
 
 export interface VerificationOptions {
   /** The traffic router of an environment, for the builtin router's per-version series. */
-  readonly router?: (environment: string) => TrafficRouter | undefined;
+  readonly router?: (environment: string) => TrafficRouter | undefined | Promise<TrafficRouter | undefined>;
   /** The driver's instances of a service (pids of the process driver for /proc). */
   readonly instances?: (service: string, environment: string) => Promise<readonly Instance[]>;
   readonly clock?: () => number;
@@ -33,7 +33,7 @@ export function verificationPorts(store: Store, options: VerificationOptions = {
     ...(routerOf !== undefined
       ? {
           routerStats: async (service: string, environment: string) => {
-            const router = routerOf(environment);
+            const router = await routerOf(environment);
             if (router === undefined) throw new Error(`environment ${environment} has no traffic router`);
             return (await router.observe(service)).stats;
           },

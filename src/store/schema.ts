@@ -169,18 +169,8 @@ export interface Schema {
   audit_log: AuditLogTable;
   audit_anchors: AuditAnchorTable;
   backfill_checkpoints: BackfillCheckpointTable;
-  artifacts: ArtifactTable;
   checklist_ticks: ChecklistTickTable;
-}
-
-/** A registered artifact version and its immutable digest (migration 0009). */
-export interface ArtifactTable {
-  name: string;
-  version: string;
-  digest: string;
-  path: string | null;
-  registered_at: number;
-  registered_by: string;
+  artifacts: ArtifactTable;
 }
 
 /** A person's pass or fail of one item of a step's manual checklist (migration 0008). */
@@ -193,4 +183,14 @@ export interface ChecklistTickTable {
   note: string | null;
   by: string;
   at: number;
+}
+
+/** A registered artifact version and its immutable digest (migration 0009). */
+export interface ArtifactTable {
+  name: string;
+  version: string;
+  digest: string;
+  path: string | null;
+  registered_at: number;
+  registered_by: string;
 }

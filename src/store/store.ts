@@ -17,9 +17,9 @@ export interface Store {
   readonly runs: RunRepository;
   readonly plans: PlanRepository;
   readonly audit: AuditRepository;
-  readonly artifacts: ArtifactRepository;
   /** Manual checklist ticks and fired rollback triggers. */
   readonly verification: VerificationRepository;
+  readonly artifacts: ArtifactRepository;
   /** Wake-ups for engine workers when steps become ready. */
   readonly wakeUps: WakeUpPort;
   close(): Promise<void>;
@@ -43,8 +43,8 @@ export async function openStore(config: StoreConfig): Promise<Store> {
     runs: new RunRepository(database, () => wakeUps.notify(), audit),
     plans: new PlanRepository(database),
     audit,
-    artifacts: new ArtifactRepository(database, audit),
     verification: new VerificationRepository(database, audit, () => wakeUps.notify()),
+    artifacts: new ArtifactRepository(database, audit),
     wakeUps,
     close: async () => {
       await wakeUps.close();

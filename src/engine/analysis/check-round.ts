@@ -24,8 +24,12 @@ import { serverErrorRate } from "../../core/traffic/version-stats.js";
 import { runVerificationCheck, type VerificationTarget } from "./run-verification-check.js";
 import type { VerificationPorts } from "./verification-ports.js";
 
-/** How long a check that waits for people is left before it is looked at again (ticks wake it sooner). */
-const WAITING_RECHECK_MS = 30_000;
+/**
+ * How long a check that waits is left before it is looked at again. Ticks wake a waiting step at
+ * once; this recheck only catches a tick that landed in the instant between a reconcile's last
+ * read and its outcome being written.
+ */
+const WAITING_RECHECK_MS = 10_000;
 /** How often burn-rate triggers are measured while checks are still running. */
 const BURN_RATE_EVERY_MS = 10_000;
 
@@ -74,7 +78,9 @@ export async function runCheckRound(
   for (const entry of entries) {
     const before = checks[entry.name] ?? { runs: 0, failed: 0, consecutiveErrors: 0, nextAt: 0, message: "" };
     const now = ctx.now().getTime();
-    if (before.result !== undefined || before.nextAt > now) continue;
+    // A checklist is read whenever the step wakes (a tick wakes it); other checks keep their pace.
+    const early = before.nextAt > now && entry.check.kind !== "manual-checklist";
+    if (before.result !== undefined || early) continue;
     const outcome = await runVerificationCheck(ctx, entry, ports, target);
     const at = ctx.now().getTime();
     if (outcome.kind === "waiting") {

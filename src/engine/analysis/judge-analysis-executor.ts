@@ -181,6 +181,11 @@ function specOf(
     ...rest,
     provider: { kind: "command", command: "unused" },
     interval: document.interval ?? `${action.intervalSeconds}s`,
+    // The judge needs an interval of samples before its first measurement (Kayenta judges
+    // intervals of data); Argo's default of measuring at once would judge nothing.
+    ...(judge !== undefined && document.initialDelay === undefined
+      ? { initialDelay: document.interval ?? `${action.intervalSeconds}s` }
+      : {}),
     count: document.count ?? action.count,
     ...(judge !== undefined &&
     document.successCondition === undefined &&

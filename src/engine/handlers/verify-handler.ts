@@ -35,20 +35,26 @@ export function createVerifyHandler(ports: VerificationPorts = {}): StepHandler 
       if (saved.paused !== undefined) return afterPause(ctx, saved as VerifyOutput);
       const now = ctx.now().getTime();
       const previous = saved.round ?? startCheckRound(now);
-      const round = await runCheckRound(
-        ctx,
-        settings.checks,
-        settings.triggers,
-        ports,
-        {
-          service,
-          environment: ctx.environment,
-          version: typeof ctx.input.to === "string" ? ctx.input.to : undefined,
-          previousVersion: typeof ctx.input.from === "string" ? ctx.input.from : undefined,
-          startedAt: previous.startedAt,
-        },
-        previous,
-      );
+      const target = {
+        service,
+        environment: ctx.environment,
+        version: typeof ctx.input.to === "string" ? ctx.input.to : undefined,
+        previousVersion: typeof ctx.input.from === "string" ? ctx.input.from : undefined,
+        startedAt: previous.startedAt,
+      };
+      const hasChecklist = settings.checks.some((c) => c.check.kind === "manual-checklist");
+      const ticksNow = async () =>
+        hasChecklist && ports.checklistTicks ? (await ports.checklistTicks(ctx.runId, ctx.key)).length : 0;
+      let seen = await ticksNow();
+      let round = await runCheckRound(ctx, settings.checks, settings.triggers, ports, target, previous);
+      // A tick that lands while this reconcile runs cannot wake the step (it is not waiting yet):
+      // look again before going back to sleep, so such a tick is not left for the next recheck.
+      for (let again = 0; again < 3 && round.verdict === undefined && round.fired.length === 0; again++) {
+        const count = await ticksNow();
+        if (count === seen) break;
+        seen = count;
+        round = await runCheckRound(ctx, settings.checks, settings.triggers, ports, target, round.state);
+      }
       const rollback = round.fired.find((f) => f.action === "rollback");
       const pause = round.fired.find((f) => f.action === "pause");
       const fired = rollback ?? pause;
