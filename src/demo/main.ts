@@ -23,7 +23,14 @@ import { stopRecordedProcesses } from "./fleet-cleanup.js";
 import { type DocumentFile, type FleetListeners, renderFleetDocuments } from "./fleet-documents.js";
 import { FleetWatch, routersDirOf } from "./fleet-watch.js";
 import { renderProgress } from "./progress-view.js";
-import { getRun, type RunStatus, rolloutStatus, runSettled, startRun } from "./run-watch.js";
+import {
+  analysisVerdicts,
+  getRun,
+  type RunStatus,
+  rolloutStatus,
+  runSettled,
+  startRun,
+} from "./run-watch.js";
 import { SyntheticTraffic } from "./synthetic-traffic.js";
 
 const SERVICES = ["storefront", "checkout", "catalog", "billing"] as const;
@@ -62,8 +69,6 @@ let watch: FleetWatch | undefined;
 let cleaning: Promise<void> | undefined;
 /** Set by a signal: what fails after it (the server got the terminal's SIGINT too) is no news. */
 let interrupted = false;
-/** The last rollout-step message of each service that spoke of its analysis (which executor, how far). */
-const lastAnalysis = new Map<string, string>();
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -151,9 +156,6 @@ async function follow(id: string, paint: ReturnType<typeof painter>, deadline: n
   let run: RunStatus | undefined;
   for (;;) {
     run = await getRun(server as DemoServer, id);
-    for (const step of run.steps)
-      if (step.kind === "rollout" && step.service !== null && step.message?.includes("analysis running"))
-        lastAnalysis.set(step.service, step.message.split("\n")[0] ?? "");
     paint(view(run, startedAt));
     if (runSettled(run)) {
       paint(view(run, startedAt), true);
@@ -235,7 +237,7 @@ async function main(): Promise<number> {
     const step = second.steps.find((s) => s.kind === "rollout" && s.service === service);
     const rel = (ms: number | null) =>
       ms === null ? "never" : `+${((ms - rolloutStart) / 1000).toFixed(1)} s`;
-    say(`${service} ${TO}: last analysis message "${lastAnalysis.get(service) ?? "none seen"}"`);
+    for (const line of await analysisVerdicts(server, second.id, service)) say(`${service} ${TO} ${line}`);
     say(
       `${service} ${TO}: canary took traffic ${rel(t.exposedAt)}, first failed checkout ${rel(t.firstFailureAt)}, traffic back on ${FROM} ${rel(t.trafficBackAt)}, step finished ${rel(step?.finishedAt ? Date.parse(step.finishedAt) : null)} (${(step?.message ?? "").split("\n")[0]})`,
     );

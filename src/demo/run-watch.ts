@@ -44,3 +44,33 @@ export function rolloutStatus(run: RunStatus | undefined, service: string): stri
   const message = (step.message ?? "").split("\n")[0];
   return message ? `${step.state}: ${message}` : step.state;
 }
+
+/** One analysis of a rollout as its checkpoint keeps it (GET /v1/runs/{id}/rollouts). */
+interface AnalysisReport {
+  readonly message?: string;
+  readonly evidence?: {
+    readonly judgement?: { readonly metrics?: Readonly<Record<string, { readonly reason?: string }>> };
+  };
+}
+
+/**
+ * Lines explaining each analysis of a service's rollout: the verdict, and for the judge each
+ * metric's classification with its reason (estimate, interval, samples).
+ */
+export async function analysisVerdicts(
+  server: DemoServer,
+  runId: string,
+  service: string,
+): Promise<string[]> {
+  const { items } = await callApi<{
+    items: { service: string | null; analysisReports?: Record<string, AnalysisReport> }[];
+  }>(server, "GET", `/v1/runs/${encodeURIComponent(runId)}/rollouts`);
+  const lines: string[] = [];
+  for (const item of items.filter((i) => i.service === service))
+    for (const [id, report] of Object.entries(item.analysisReports ?? {})) {
+      lines.push(`${id}: ${report.message ?? "(no message)"}`);
+      for (const [metric, verdict] of Object.entries(report.evidence?.judgement?.metrics ?? {}))
+        lines.push(`  ${metric}: ${verdict.reason ?? ""}`);
+    }
+  return lines;
+}

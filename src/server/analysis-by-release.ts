@@ -1,11 +1,10 @@
 import { verificationOfInput } from "../core/analysis/verification-settings.js";
 import type { RolloutAnalysisExecutor } from "../core/rollout/rollout-analysis-port.js";
-import { judgeAnalysisExecutor } from "../engine/analysis/judge-analysis-executor.js";
 import { errorRateAnalysis } from "../engine/rollout/error-rate-analysis.js";
 import type { RolloutTargets } from "../engine/rollout/rollout-target.js";
 import type { Store } from "../store/store.js";
 import type { RolloutEngineOptions } from "./rollout-runtime.js";
-import { type VerificationOptions, verificationPorts } from "./verification-runtime.js";
+import { createAnalysisExecutor, type VerificationOptions } from "./verification-runtime.js";
 
 /**
  * The rollout handler's analysis, chosen per step by what its Release says: a step whose Release
@@ -18,13 +17,9 @@ export function analysisByRelease(
   targets: RolloutTargets,
   options: RolloutEngineOptions & { readonly verification?: VerificationOptions },
 ): RolloutAnalysisExecutor {
-  const judge = judgeAnalysisExecutor({
-    ...verificationPorts(store, options.verification),
-    routerStats: async (service, environment) => {
-      const router = await targets.routerFor(environment);
-      if (router === undefined) throw new Error(`environment ${environment} has no traffic router`);
-      return (await router.observe(service)).stats;
-    },
+  const judge = createAnalysisExecutor(store, {
+    ...options.verification,
+    router: (environment) => targets.routerFor(environment),
   });
   const errorRate = errorRateAnalysis({
     routerFor: (environment) => targets.routerFor(environment),
