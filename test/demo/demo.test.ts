@@ -82,8 +82,9 @@ describe("npm run demo", () => {
     expect(causes).toEqual({ "billing@2.0.0": failed });
     // The judge decided, and the synthetic checkout passed after each upgraded service.
     expect(out).toMatch(
-      /billing 2\.0\.0: last analysis message "step [24]\/7: analysis running: .*canary-judge/,
+      /^billing 2\.0\.0 step-[13]-analysis: analysis Failed: .*canary-judge Failed \(score 0 Fail\)/m,
     );
+    expect(out).toMatch(/^billing 2\.0\.0 {3}error-rate: High: shift \+/m);
     expect(out).toMatch(/rolled back: aborted \(analysis at step [24]\/7 failed\)/);
     expect(out.match(/^verify \w+: 1 check\(s\) passed: checkout-transaction/gm)?.length).toBe(3);
     // Nothing it started is left, and its directory is gone.
