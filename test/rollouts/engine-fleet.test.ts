@@ -66,6 +66,23 @@ ${service("web")}${service("orders")}`);
       release("v2", change("web", "2.0.0", a.web2, canary) + change("orders", "2.0.0", a.orders2, canary)),
     );
     const id = await w.startRun("v2", "dev");
+    const app = await buildApp({ store: w.store });
+    const token = (await w.store.tokens.create("viewer", "viewer", new Date())).token;
+    const headers = { authorization: `Bearer ${token}` };
+    // While a rollout step runs, the run's status shows its live progress from its checkpoint.
+    let live: string | null = null;
+    for (let i = 0; i < 100 && live === null; i++) {
+      const steps = (await app.inject({ method: "GET", url: `/v1/runs/${id}`, headers })).json().steps as {
+        id: string;
+        state: string;
+        message: string | null;
+      }[];
+      const webStep = steps.find((s) => s.id === "w0/rollout/web");
+      if (webStep?.state === "running" && webStep.message !== null && /step \d\/2/.test(webStep.message))
+        live = webStep.message;
+      else await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(live).toMatch(/step \d\/2: (canary weight 30%|analysis running)/);
     await w.waitForRun(id, ["Succeeded", "Failed"]);
     // The run is Failed as soon as orders fails; web's canary, already under way, still finishes.
     await w.waitForStep(id, "w0/rollout/web", "succeeded");
@@ -82,12 +99,10 @@ ${service("web")}${service("orders")}`);
     expect(await (await fetch(`http://127.0.0.1:${web}/`)).json()).toMatchObject({ version: "2.0.0" });
     expect(await (await fetch(`http://127.0.0.1:${orders}/`)).json()).toMatchObject({ version: "1.0.0" });
 
-    const app = await buildApp({ store: w.store });
-    const token = (await w.store.tokens.create("viewer", "viewer", new Date())).token;
     const res = await app.inject({
       method: "GET",
       url: `/v1/runs/${id}/rollouts`,
-      headers: { authorization: `Bearer ${token}` },
+      headers,
     });
     await app.close();
     const items = res.json().items as {

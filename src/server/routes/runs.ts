@@ -33,7 +33,9 @@ export function presentRun(run: RunRecord, steps?: readonly StepRecord[]) {
             attempt: s.attempt,
             startedAt: iso(s.startedAt),
             finishedAt: iso(s.finishedAt),
-            message: s.message,
+            // A running step's live progress is the message it last checkpointed (rollouts do).
+            message:
+              s.state === "running" && typeof s.output.message === "string" ? s.output.message : s.message,
           })),
         }
       : {}),
