@@ -28,16 +28,18 @@ export function startEngine(
   store: Store,
   options: EngineOptions = {},
 ): { worker: Worker; handlers: HandlerRegistry; workerId: string } {
-  const handlers = new HandlerRegistry([
-    waitHandler,
-    gateHandler,
-    createVerifyHandler(verificationPorts(store, options.verification)),
-  ]);
+  const handlers = new HandlerRegistry([waitHandler, gateHandler]);
   if (options.testEffectsFile) handlers.register(testStepHandler(new EffectLog(options.testEffectsFile)));
-  registerRolloutHandler(handlers, store, {
+  const targets = registerRolloutHandler(handlers, store, {
     ...options,
-    analysis: options.analysis ?? ((targets) => analysisByRelease(store, targets, options)),
+    analysis: options.analysis ?? ((t) => analysisByRelease(store, t, options)),
   });
+  // Verify steps read the same routers as rollouts (builtin series for burn-rate triggers).
+  handlers.register(
+    createVerifyHandler(
+      verificationPorts(store, { router: (e) => targets.routerFor(e), ...options.verification }),
+    ),
+  );
   store.runs.setRevertible((kind) => handlers.isRevertible(kind));
   const workerId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const worker = new Worker({
