@@ -8,6 +8,7 @@ import { createVerifyHandler } from "../engine/handlers/verify-handler.js";
 import { waitHandler } from "../engine/handlers/wait-handler.js";
 import { Worker, type WorkerLog } from "../engine/worker.js";
 import type { Store } from "../store/store.js";
+import { analysisByRelease } from "./analysis-by-release.js";
 import { type RolloutEngineOptions, registerRolloutHandler } from "./rollout-runtime.js";
 import { type VerificationOptions, verificationPorts } from "./verification-runtime.js";
 
@@ -29,7 +30,10 @@ export function startEngine(
 ): { worker: Worker; handlers: HandlerRegistry; workerId: string } {
   const handlers = new HandlerRegistry([waitHandler, gateHandler]);
   if (options.testEffectsFile) handlers.register(testStepHandler(new EffectLog(options.testEffectsFile)));
-  const targets = registerRolloutHandler(handlers, store, options);
+  const targets = registerRolloutHandler(handlers, store, {
+    ...options,
+    analysis: options.analysis ?? ((t) => analysisByRelease(store, t, options)),
+  });
   // Verify steps read the same routers as rollouts (builtin series for burn-rate triggers).
   handlers.register(
     createVerifyHandler(
