@@ -2,6 +2,7 @@ import type { WakeUpPort } from "../core/run/run-store-port.js";
 import { AuditRepository } from "./audit-repository.js";
 import { type Database, openDatabase, type StoreConfig } from "./database.js";
 import { DocumentRepository } from "./document-repository.js";
+import { NotificationRepository } from "./notification-repository.js";
 import { PlanRepository } from "./plan-repository.js";
 import { RunRepository } from "./run-repository.js";
 import { TokenRepository } from "./token-repository.js";
@@ -15,6 +16,8 @@ export interface Store {
   readonly runs: RunRepository;
   readonly plans: PlanRepository;
   readonly audit: AuditRepository;
+  /** The notification outbox and the archive of what each change communicated. */
+  readonly notifications: NotificationRepository;
   /** Wake-ups for engine workers when steps become ready. */
   readonly wakeUps: WakeUpPort;
   close(): Promise<void>;
@@ -38,6 +41,7 @@ export async function openStore(config: StoreConfig): Promise<Store> {
     runs: new RunRepository(database, () => wakeUps.notify(), audit),
     plans: new PlanRepository(database),
     audit,
+    notifications: new NotificationRepository(database, audit),
     wakeUps,
     close: async () => {
       await wakeUps.close();
