@@ -61,6 +61,20 @@ export class NotificationRepository {
   }
 
   /**
+   * Creates the named cursor at `seq` unless it exists; returns where it stands. A dispatcher
+   * started for the first time begins at the head, so enabling notifications does not announce
+   * history again.
+   */
+  async ensureCursor(name: string, seq: number): Promise<number> {
+    await this.db
+      .insertInto("notification_cursor")
+      .values({ name, seq })
+      .onConflict((oc) => oc.column("name").doNothing())
+      .execute();
+    return this.cursor(name);
+  }
+
+  /**
    * Queues `messages` and moves the cursor from `from` to `to` in one transaction. Returns false,
    * queuing nothing, when the cursor is no longer at `from` (another replica got there first).
    * Queuing a message id twice keeps the first: ids are stable, so a replay adds nothing.
