@@ -82,7 +82,7 @@ export const notificationsSpec = z
           ctx.addIssue({
             code: "custom",
             path: [key, i, "name"],
-            message: `${what} "${n}" is declared twice`,
+            message: `is declared as a ${what} name twice`,
           });
         seen.add(n);
       });
@@ -105,13 +105,13 @@ export const notificationsSpec = z
           ctx.addIssue({
             code: "custom",
             path: ["routes", i, "channels", j],
-            message: `unknown channel "${name}"; declared channels: ${known}`,
+            message: `is not a declared channel; declared channels: ${known}`,
           });
         } else if (c.type === "email" && (r.recipients ?? []).length === 0) {
           ctx.addIssue({
             code: "custom",
-            path: ["routes", i, "recipients"],
-            message: `e-mail channel "${name}" needs recipients on this route`,
+            path: ["routes", i, "channels", j],
+            message: "is an e-mail channel, which needs recipients on this route",
           });
         }
       });
@@ -120,7 +120,7 @@ export const notificationsSpec = z
           ctx.addIssue({
             code: "custom",
             path: ["routes", i, "recipients", j],
-            message: `unknown recipient "${name}"; declared recipients: ${[...recipients].join(", ") || "none"}`,
+            message: `is not a declared recipient; declared recipients: ${[...recipients].join(", ") || "none"}`,
           });
       });
     });
