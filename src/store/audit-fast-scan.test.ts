@@ -89,4 +89,45 @@ describe.each(STORE_TARGETS)("fast verification on $name agrees with the core", 
       finding: { kind: "edited", seq: 71, position: 70 },
     });
   });
+
+  describe("split between two threads", () => {
+    /** A threshold of 10 records makes the 120 split at 60: this thread takes 1–60, a worker 61–120. */
+    const split = (options: Parameters<Store["audit"]["verify"]>[0] = {}) =>
+      store.audit.verify({ parallelFrom: 10, ...options });
+
+    it("verifies an intact log", async () => {
+      expect(await split()).toEqual({ kind: "intact", verified: 120, head: await store.audit.head() });
+    });
+
+    for (const seq of [30, 60, 61, 100, 120]) {
+      it(`names an edit of entry ${seq} as the core does`, async () => {
+        await unguard();
+        await run(`update audit_log set data = '{"edited":true}' where seq = ${seq}`);
+        const verdict = await split();
+        expect(verdict).toEqual(await coreVerdict());
+        expect(verdict).toMatchObject({ kind: "tampered", verified: seq - 1 });
+      });
+    }
+
+    it("names a deletion at the seam as the core does", async () => {
+      if (store.database.dialect === "sqlite") await run("drop trigger if exists audit_log_no_delete");
+      else await unguard();
+      await run("delete from audit_log where seq = 61");
+      const verdict = await split();
+      expect(verdict).toEqual(await coreVerdict());
+      expect(verdict).toMatchObject({
+        kind: "tampered",
+        finding: { kind: "deleted", fromSeq: 61, toSeq: 61 },
+      });
+    });
+
+    it("checks the anchor inside the worker's half", async () => {
+      const records: StoredAuditRecord[] = [];
+      await store.audit.scan((batch) => records.push(...batch));
+      const anchor = { seq: 90, hash: "f".repeat(64) };
+      const verdict = await split({ anchor });
+      expect(verdict).toEqual(verifyChain(records, { anchor }));
+      expect(verdict).toMatchObject({ kind: "tampered", finding: { kind: "rewritten", seq: 90 } });
+    });
+  });
 });

@@ -1,4 +1,6 @@
 import { hash as digest } from "node:crypto";
+import { createRequire } from "node:module";
+import { Worker } from "node:worker_threads";
 import SQLite from "better-sqlite3";
 import { sql } from "kysely";
 import type { ChainPoint } from "../core/audit/audit-entry.js";
@@ -14,6 +16,9 @@ export interface FastScanResult {
   /** True when every record was verified; false when one needs the core's full verification. */
   readonly complete: boolean;
 }
+
+/** Records from which SQLite verification splits the log between two threads. */
+const PARALLEL_FROM = 100_000;
 
 /** Rows per PostgreSQL fetch. */
 const PG_FETCH = 20_000;
@@ -44,6 +49,7 @@ export async function fastScan(
   start: ChainPoint,
   anchor: ChainPoint | undefined,
   recheck: (seq: number, prevHash: string) => Promise<boolean>,
+  options: { readonly parallelFrom?: number } = {},
 ): Promise<FastScanResult> {
   let seq = start.seq;
   let last = start.hash;
@@ -89,17 +95,42 @@ export async function fastScan(
     // A second, read-only connection: raw rows (arrays, no Kysely objects) from one statement.
     const reader = new SQLite(database.location, { readonly: true, fileMustExist: true });
     try {
-      const rows = reader
-        .prepare(`select seq, ${SQLITE_INPUT}, hash from audit_log where seq > ? order by seq`)
-        .raw(true)
-        .iterate(start.seq) as IterableIterator<[number, string | null, string]>;
-      for (const [rowSeq, input, sealed] of rows) {
-        if (quick(rowSeq, input, sealed)) continue;
-        if (!(await slow(rowSeq, input, sealed))) {
-          rows.return?.();
+      const statement = reader
+        .prepare(`select seq, ${SQLITE_INPUT}, hash from audit_log where seq > ? and seq <= ? order by seq`)
+        .raw(true);
+      /** Verifies the records after the last one up to `upTo`; false when it had to stop. */
+      const runRange = async (upTo: number): Promise<boolean> => {
+        const rows = statement.iterate(seq, upTo) as IterableIterator<[number, string | null, string]>;
+        for (const [rowSeq, input, sealed] of rows) {
+          if (quick(rowSeq, input, sealed)) continue;
+          if (!(await slow(rowSeq, input, sealed))) {
+            rows.return?.();
+            return false;
+          }
+        }
+        return true;
+      };
+      const end = Number(reader.prepare("select coalesce(max(seq), 0) from audit_log").pluck().get());
+      if (end - start.seq >= (options.parallelFrom ?? PARALLEL_FROM)) {
+        // Two halves at once: a worker thread takes the second, starting from the prev_hash its first
+        // record claims; the halves count only if that claim is the hash this thread ends the first with.
+        const mid = start.seq + Math.floor((end - start.seq) / 2);
+        const helper = verifyHalfInWorker(database.location, mid, end, anchorSeq);
+        if (!(await runRange(mid))) {
+          await helper.cancel();
           return stopped();
         }
+        const half = await helper.result;
+        if (seq !== mid || half.startPrev !== last) return stopped();
+        if (half.verified > 0) {
+          beforeLast = half.beforeLast;
+          last = half.last;
+          seq = half.seq;
+          verified += half.verified;
+        }
+        // The worker stops at the first record it cannot vouch for alone; this thread goes on from there.
       }
+      if (!(await runRange(Number.MAX_SAFE_INTEGER))) return stopped();
     } finally {
       reader.close();
     }
@@ -120,4 +151,66 @@ export async function fastScan(
       if (rows.length < PG_FETCH) return finished();
     }
   });
+}
+
+/** What the worker found in the second half: from the prev_hash its first record claims. */
+interface HalfResult {
+  readonly startPrev: string | undefined;
+  readonly last: string;
+  readonly beforeLast: string | undefined;
+  readonly seq: number;
+  readonly verified: number;
+}
+
+/**
+ * The worker's code, plain CommonJS so it runs the same from TypeScript sources (tests, tsx) and
+ * from the build: the fast path's quick check only, over (after, upTo], stopping at the first record
+ * it cannot vouch for and at the anchor's sequence.
+ */
+const HALF_WORKER = `
+const { parentPort, workerData } = require("node:worker_threads");
+const { hash } = require("node:crypto");
+const SQLite = require(workerData.driver);
+const { file, after, upTo, anchorSeq, input } = workerData;
+const db = new SQLite(file, { readonly: true, fileMustExist: true });
+try {
+  const startPrev = db.prepare("select prev_hash from audit_log where seq = ?").pluck().get(after + 1);
+  let last = startPrev, beforeLast, seq = after, verified = 0;
+  if (typeof startPrev === "string") {
+    const rows = db.prepare("select seq, " + input + ", hash from audit_log where seq > ? and seq <= ? order by seq").raw(true);
+    for (const [rowSeq, text, sealed] of rows.iterate(after, upTo)) {
+      if (rowSeq !== seq + 1 || rowSeq === anchorSeq || text === null || !text.startsWith(last)) break;
+      if (hash("sha256", text, "hex") !== sealed) break;
+      beforeLast = last; last = sealed; seq = rowSeq; verified += 1;
+    }
+  }
+  parentPort.postMessage({ startPrev: typeof startPrev === "string" ? startPrev : undefined, last, beforeLast, seq, verified });
+} finally {
+  db.close();
+}
+`;
+
+function verifyHalfInWorker(
+  file: string,
+  after: number,
+  upTo: number,
+  anchorSeq: number,
+): { readonly result: Promise<HalfResult>; cancel(): Promise<void> } {
+  const driver = createRequire(import.meta.url).resolve("better-sqlite3");
+  const worker = new Worker(HALF_WORKER, {
+    eval: true,
+    workerData: { driver, file, after, upTo, anchorSeq, input: SQLITE_INPUT },
+  });
+  const result = new Promise<HalfResult>((resolve, reject) => {
+    worker.once("message", (message: HalfResult) => resolve(message));
+    worker.once("error", reject);
+    worker.once("exit", (code) => reject(new Error(`audit verification worker exited with ${code}`)));
+  });
+  return {
+    result,
+    async cancel() {
+      result.catch(() => undefined);
+      await worker.terminate();
+    },
+  };
 }

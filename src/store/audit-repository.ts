@@ -120,14 +120,18 @@ export class AuditRepository {
    * incremental verification; with `anchor`, a truncated or recomputed tail is found too.
    */
   async verify(
-    options: { from?: ChainPoint; anchor?: ChainPoint; batchSize?: number } = {},
+    options: { from?: ChainPoint; anchor?: ChainPoint; batchSize?: number; parallelFrom?: number } = {},
   ): Promise<ChainVerdict> {
-    const { from, anchor, batchSize = VERIFY_BATCH } = options;
+    const { from, anchor, batchSize = VERIFY_BATCH, parallelFrom } = options;
     const start = startChainVerification({ ...(from ? { start: from } : {}), ...(anchor ? { anchor } : {}) });
     // Most of a log verifies on the fast path; the core takes over, in the same state, at the first
     // record the fast path cannot vouch for, and names what is wrong exactly as a full pass would.
-    const fast = await fastScan(this.database, start.last, anchor, (seq, prevHash) =>
-      this.recheck(seq, prevHash),
+    const fast = await fastScan(
+      this.database,
+      start.last,
+      anchor,
+      (seq, prevHash) => this.recheck(seq, prevHash),
+      parallelFrom === undefined ? {} : { parallelFrom },
     );
     let v: ChainVerification = {
       ...start,
