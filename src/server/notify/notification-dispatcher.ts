@@ -36,7 +36,12 @@ export class NotificationDispatcher {
   constructor(
     private readonly store: Store,
     private readonly facts: NotificationFactsPort,
-    private readonly options: { readonly batchSize?: number; readonly source?: string } = {},
+    private readonly options: {
+      readonly batchSize?: number;
+      readonly source?: string;
+      /** Told when an entry that calls for a notification is skipped for want of facts. */
+      readonly warn?: (message: string, fields: Record<string, unknown>) => void;
+    } = {},
   ) {}
 
   /** Starts the cursor at the log's head if it has none (history is not announced). */
@@ -61,7 +66,16 @@ export class NotificationDispatcher {
         const trigger = notificationTriggerOf(entry);
         if (trigger === undefined) continue;
         const event = await notificationEventOf(entry, trigger, this.facts);
-        if (event === undefined) continue;
+        if (event === undefined) {
+          // A created change that is not an emergency is expected; anything else lacks facts.
+          if (trigger.kind !== "emergency")
+            this.options.warn?.("notification skipped: nothing known about its change or run", {
+              seq: record.seq,
+              action: record.action,
+              subject: record.subject,
+            });
+          continue;
+        }
         for (const delivery of routeNotification(event, policies))
           messages.push(this.message(event, delivery));
       }

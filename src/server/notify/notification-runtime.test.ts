@@ -259,10 +259,36 @@ describe.each(STORE_TARGETS)("notifications on $name", (target) => {
     ]);
     await start();
     await store.audit.append([entry("change.create", "CHG-4", { number: "CHG-4", type: "emergency" })]);
-    await new Promise((r) => setTimeout(r, 400));
+    const { seq } = await store.audit.head();
+    await until(
+      "the dispatcher reaches the head",
+      async () => (await store.notifications.cursor("dispatcher")) === seq,
+    );
+    // A moment for any delivery that would have followed.
+    await new Promise((r) => setTimeout(r, 300));
     expect(sink.received).toHaveLength(0);
     expect(hooks.accepted).toHaveLength(0); // CHG-4 is in staging and not an emergency by its facts
-    expect(await store.notifications.cursor("dispatcher")).toBe((await store.audit.head()).seq);
+  });
+
+  it("warns, naming the entry, when a change it should announce is unknown", async () => {
+    const warnings: Record<string, unknown>[] = [];
+    runtime = await startNotifications(store, {
+      pollMs: 30,
+      changes: async (number) => CHANGES[number],
+      log: { info: () => {}, warn: (_m, fields) => warnings.push(fields ?? {}) },
+    });
+    await store.audit.append([
+      entry("change.transition", "CHG-99", {
+        number: "CHG-99",
+        from: "Authorize",
+        to: "Scheduled",
+        type: "normal",
+      }),
+    ]);
+    await until("the warning", () => warnings.length > 0);
+    const { seq } = await store.audit.head();
+    expect(warnings[0]).toEqual({ seq, action: "change.transition", subject: "CHG-99" });
+    expect(await store.notifications.pending()).toEqual([]);
   });
 
   it("names the Policy, channel and variable when a channel's secret is missing, and keeps the message", async () => {

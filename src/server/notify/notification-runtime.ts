@@ -39,6 +39,7 @@ export async function startNotifications(
   const now = options.now ?? Date.now;
   const dispatcher = new NotificationDispatcher(store, storeNotificationFacts(store, options.changes), {
     ...(options.source ? { source: options.source } : {}),
+    ...(options.log ? { warn: (m: string, f: Record<string, unknown>) => options.log?.warn(m, f) } : {}),
   });
   const delivery = new NotificationDelivery(store, {
     owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
