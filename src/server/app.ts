@@ -10,6 +10,7 @@ import { sendProblem } from "./problem.js";
 import { registerArtifactRoutes } from "./routes/artifacts.js";
 import { registerCalendarRoutes } from "./routes/calendar.js";
 import { registerChecklistRoutes } from "./routes/checklists.js";
+import { registerCommunicationRoutes } from "./routes/communications.js";
 import { FILES_MEDIA_TYPE, registerDocumentRoutes } from "./routes/documents.js";
 import { registerPlanRoutes, runPlanFromStore } from "./routes/plans.js";
 import { registerRolloutRoutes } from "./routes/rollouts.js";
@@ -89,6 +90,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerPlanRoutes(app, store, now);
   registerCalendarRoutes(app, store, now);
   registerChecklistRoutes(app, store, now);
+  registerCommunicationRoutes(app, store);
   registerRunRoutes(
     app,
     store,

@@ -1,6 +1,7 @@
 import { DOCUMENT_KINDS } from "../core/documents/document-kinds.js";
 import { kindJsonSchema } from "../core/documents/json-schema.js";
 import { ROLLOUT_OPERATIONS } from "./rollout-openapi.js";
+import { COMMUNICATION_OPERATIONS } from "./routes/communications.js";
 
 type Json = Record<string, unknown>;
 
@@ -437,6 +438,7 @@ export function openApiDocument(
     ...PLAN_OPERATIONS,
     ...RUN_OPERATIONS,
     ...ROLLOUT_OPERATIONS,
+    ...COMMUNICATION_OPERATIONS,
     ...extraOperations,
   })) {
     const withSecurity: Json = {};

@@ -8,12 +8,14 @@ import {
 } from "../core/audit/audit-entry.js";
 import type { ChainVerdict } from "../core/audit/chain-finding.js";
 import {
+  type ChainVerification,
   continueChainVerification,
   finishChainVerification,
   startChainVerification,
 } from "../core/audit/chain-verification.js";
-import { chainStoredEntries } from "../core/audit/entry-hash.js";
+import { chainStoredEntries, tryEntryHash } from "../core/audit/entry-hash.js";
 import { InputError } from "../core/errors/domain-error.js";
+import { fastScan } from "./audit-fast-scan.js";
 import type { Database, DialectName } from "./database.js";
 import type { Schema } from "./schema.js";
 
@@ -118,30 +120,71 @@ export class AuditRepository {
    * incremental verification; with `anchor`, a truncated or recomputed tail is found too.
    */
   async verify(
-    options: { from?: ChainPoint; anchor?: ChainPoint; batchSize?: number } = {},
+    options: { from?: ChainPoint; anchor?: ChainPoint; batchSize?: number; parallelFrom?: number } = {},
   ): Promise<ChainVerdict> {
-    const { from, anchor, batchSize = VERIFY_BATCH } = options;
-    let v = startChainVerification({ ...(from ? { start: from } : {}), ...(anchor ? { anchor } : {}) });
-    await this.scan(
-      (batch) => {
-        v = continueChainVerification(v, batch);
-      },
-      { after: from?.seq ?? 0 },
-      batchSize,
+    const { from, anchor, batchSize = VERIFY_BATCH, parallelFrom } = options;
+    const start = startChainVerification({ ...(from ? { start: from } : {}), ...(anchor ? { anchor } : {}) });
+    // Most of a log verifies on the fast path; the core takes over, in the same state, at the first
+    // record the fast path cannot vouch for, and names what is wrong exactly as a full pass would.
+    const fast = await fastScan(
+      this.database,
+      start.last,
+      anchor,
+      (seq, prevHash) => this.recheck(seq, prevHash),
+      parallelFrom === undefined ? {} : { parallelFrom },
     );
+    let v: ChainVerification = {
+      ...start,
+      seen: fast.verified,
+      verified: fast.verified,
+      last: fast.last,
+      beforeLastHash: fast.beforeLastHash,
+    };
+    if (!fast.complete)
+      await this.scan(
+        (batch) => {
+          v = continueChainVerification(v, batch);
+        },
+        { after: fast.last.seq },
+        batchSize,
+      );
     return finishChainVerification(v);
   }
 
-  /** Records the head as an anchor and, given a path, also writes it there (atomically) to keep outside the database. */
-  async anchor(options: { now: Date; file?: string }): Promise<AuditAnchor> {
+  /** The core's exact check of one record after `prevHash` (the fast path's second opinion). */
+  private async recheck(seq: number, prevHash: string): Promise<boolean> {
+    let record: StoredAuditRecord | undefined;
+    await this.scan(
+      (batch) => {
+        record = batch[0];
+      },
+      { after: seq - 1, upTo: seq },
+      1,
+    );
+    return (
+      record !== undefined && record.prevHash === prevHash && tryEntryHash(prevHash, record) === record.hash
+    );
+  }
+
+  /**
+   * Records the head as an anchor and, given a path, also writes it there (atomically) to keep outside
+   * the database; given `publish`, also sends it (to a webhook) before recording it.
+   */
+  async anchor(options: {
+    now: Date;
+    file?: string;
+    publish?: { readonly destination: string; send(anchor: AuditAnchor): Promise<void> };
+  }): Promise<AuditAnchor> {
     const head = await this.head();
+    const destinations = [options.file, options.publish?.destination].filter((d) => d !== undefined);
     const anchor: AuditAnchor = {
       seq: head.seq,
       hash: head.hash,
       at: options.now.toISOString(),
-      destination: options.file ?? null,
+      destination: destinations.length === 0 ? null : destinations.join(", "),
     };
     if (options.file !== undefined) await writeAnchorFile(options.file, anchor);
+    if (options.publish !== undefined) await options.publish.send(anchor);
     await this.database.db.insertInto("audit_anchors").values(anchor).execute();
     return anchor;
   }
@@ -305,7 +348,10 @@ export async function writeAnchorFile(path: string, anchor: AuditAnchor): Promis
   await rename(`${path}.tmp`, path);
 }
 
-/** Reads an anchor written by `writeAnchorFile` (or by hand: `{"seq": n, "hash": "<64 hex>"}`). */
+/**
+ * Reads an anchor written by `writeAnchorFile` (or by hand: `{"seq": n, "hash": "<64 hex>"}`), or the
+ * CloudEvent a webhook received from `audit anchor --webhook`.
+ */
 export async function readAnchorFile(path: string): Promise<ChainPoint> {
   let value: unknown;
   try {
@@ -316,7 +362,10 @@ export async function readAnchorFile(path: string): Promise<ChainPoint> {
       cause: error,
     });
   }
-  const { seq, hash } = (value ?? {}) as { seq?: unknown; hash?: unknown };
+  // An anchor received by webhook is a CloudEvent: the point is its `data`.
+  const body = (value ?? {}) as { data?: unknown; specversion?: unknown };
+  const point = body.specversion !== undefined && typeof body.data === "object" ? body.data : body;
+  const { seq, hash } = (point ?? {}) as { seq?: unknown; hash?: unknown };
   if (typeof seq !== "number" || !Number.isSafeInteger(seq) || seq < 0 || typeof hash !== "string")
     throw new InputError("audit.anchor-file", `${path} is not an anchor: expected {"seq": n, "hash": "…"}`);
   if (!/^[0-9a-f]{64}$/.test(hash))

@@ -3,6 +3,7 @@ import { ArtifactRepository } from "./artifact-repository.js";
 import { AuditRepository } from "./audit-repository.js";
 import { type Database, openDatabase, type StoreConfig } from "./database.js";
 import { DocumentRepository } from "./document-repository.js";
+import { NotificationRepository } from "./notification-repository.js";
 import { PlanRepository } from "./plan-repository.js";
 import { RunRepository } from "./run-repository.js";
 import { TokenRepository } from "./token-repository.js";
@@ -20,6 +21,8 @@ export interface Store {
   /** Manual checklist ticks and fired rollback triggers. */
   readonly verification: VerificationRepository;
   readonly artifacts: ArtifactRepository;
+  /** The notification outbox and the archive of what each change communicated. */
+  readonly notifications: NotificationRepository;
   /** Wake-ups for engine workers when steps become ready. */
   readonly wakeUps: WakeUpPort;
   close(): Promise<void>;
@@ -45,6 +48,7 @@ export async function openStore(config: StoreConfig): Promise<Store> {
     audit,
     verification: new VerificationRepository(database, audit, () => wakeUps.notify()),
     artifacts: new ArtifactRepository(database, audit),
+    notifications: new NotificationRepository(database, audit),
     wakeUps,
     close: async () => {
       await wakeUps.close();

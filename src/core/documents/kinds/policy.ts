@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { rollbackTriggerSchema } from "../../analysis/verification-schema.js";
+import { notificationsSpec } from "../../notify/notification-policy.js";
 import { dnsLabel, duration, labelMap, tier } from "../common-schemas.js";
 import { versionScheme } from "./service.js";
 
@@ -52,6 +53,7 @@ export const policySpec = z.strictObject({
     })
     .optional(),
   rollbackTriggers: z.array(rollbackTriggerSchema).optional(),
+  notifications: notificationsSpec.optional(),
 });
 
 export type PolicySpec = z.infer<typeof policySpec>;
