@@ -8,6 +8,7 @@ import { registerMetrics } from "./metrics.js";
 import { openApiDocument } from "./openapi.js";
 import { sendProblem } from "./problem.js";
 import { registerCalendarRoutes } from "./routes/calendar.js";
+import { registerChangeRoutes } from "./routes/changes.js";
 import { FILES_MEDIA_TYPE, registerDocumentRoutes } from "./routes/documents.js";
 import { registerPlanRoutes, runPlanFromStore } from "./routes/plans.js";
 import { type RunPlanner, registerRunRoutes } from "./routes/runs.js";
@@ -85,6 +86,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerDocumentRoutes(app, store, now);
   registerPlanRoutes(app, store, now);
   registerCalendarRoutes(app, store, now);
+  registerChangeRoutes(app, store, now);
   registerRunRoutes(
     app,
     store,

@@ -1,5 +1,6 @@
 import { DOCUMENT_KINDS } from "../core/documents/document-kinds.js";
 import { kindJsonSchema } from "../core/documents/json-schema.js";
+import { CHANGE_OPERATIONS } from "./changes/change-operations.js";
 
 type Json = Record<string, unknown>;
 
@@ -395,6 +396,7 @@ export function openApiDocument(
     ...OPERATIONS,
     ...PLAN_OPERATIONS,
     ...RUN_OPERATIONS,
+    ...CHANGE_OPERATIONS,
     ...extraOperations,
   })) {
     const withSecurity: Json = {};

@@ -3,6 +3,7 @@ import type { SourceFile } from "../core/documents/yaml-source.js";
 import type { StoreConfig } from "../store/database.js";
 import { openStore, type Store } from "../store/store.js";
 import { buildApp, REDACTED_LOG_PATHS } from "./app.js";
+import { startChangeUpkeep } from "./changes/change-upkeep.js";
 import { type EngineOptions, startEngine } from "./engine-runtime.js";
 
 export interface ServerOptions {
@@ -57,6 +58,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
           ...options.engineOptions,
           log: { info: (m, f) => app.log.info(f ?? {}, m), warn: (m, f) => app.log.warn(f ?? {}, m) },
         });
+  const stopChangeUpkeep = startChangeUpkeep(store, (m) => app.log.warn(m));
   const address = await app.listen({ port: options.port, host: options.host });
   process.stdout.write(
     `Upshift listening on ${address} (store: ${store.database.dialect} at ${store.database.location}); API docs at ${address}/docs\n`,
@@ -64,6 +66,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
+      stopChangeUpkeep();
       await engine?.worker.stop();
       await app.close();
       await store.close();

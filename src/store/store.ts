@@ -1,5 +1,6 @@
 import type { WakeUpPort } from "../core/run/run-store-port.js";
 import { AuditRepository } from "./audit-repository.js";
+import { ChangeRepository } from "./change-repository.js";
 import { type Database, openDatabase, type StoreConfig } from "./database.js";
 import { DocumentRepository } from "./document-repository.js";
 import { PlanRepository } from "./plan-repository.js";
@@ -15,6 +16,7 @@ export interface Store {
   readonly runs: RunRepository;
   readonly plans: PlanRepository;
   readonly audit: AuditRepository;
+  readonly changes: ChangeRepository;
   /** Wake-ups for engine workers when steps become ready. */
   readonly wakeUps: WakeUpPort;
   close(): Promise<void>;
@@ -38,6 +40,7 @@ export async function openStore(config: StoreConfig): Promise<Store> {
     runs: new RunRepository(database, () => wakeUps.notify(), audit),
     plans: new PlanRepository(database),
     audit,
+    changes: new ChangeRepository(database, audit),
     wakeUps,
     close: async () => {
       await wakeUps.close();

@@ -5,6 +5,7 @@ import { runs } from "./0002-runs.js";
 import { audit } from "./0003-audit.js";
 import { backfills } from "./0004-backfills.js";
 import { plans } from "./0005-plans.js";
+import { changes } from "./0006-changes.js";
 
 /** Schema migrations in order; names are permanent once released. */
 export function allMigrations(dialect: DialectName): Record<string, Migration> {
@@ -14,5 +15,6 @@ export function allMigrations(dialect: DialectName): Record<string, Migration> {
     "0003-audit": audit(dialect),
     "0004-backfills": backfills(dialect),
     "0005-plans": plans(),
+    "0006-changes": changes(dialect),
   };
 }

@@ -50,6 +50,14 @@ export const policySpec = z.strictObject({
       skipLeadTime: z.boolean().optional(),
     })
     .optional(),
+  auditWindows: z
+    .strictObject({
+      approverGroup: z.string().min(1).meta({
+        description:
+          "group whose approval a change inside an audit window needs besides the usual ones; without it such changes are refused",
+      }),
+    })
+    .optional(),
   rollbackTriggers: z
     .array(
       z.strictObject({
