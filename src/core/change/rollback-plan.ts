@@ -39,7 +39,9 @@ export function rollbackPlanOf(plan: EnvironmentPlan, changes: readonly ReleaseC
   for (const wave of [...plan.waves].reverse()) {
     const steps: RollbackStep[] = [];
     for (const step of [...wave.steps].reverse()) steps.push(...undo(step, dataNotes, deferred));
-    waves.push({ undoes: wave.index, steps: orderRollouts(steps), estimateSeconds: wave.backoutSeconds });
+    // A wave of only deferred contracts or kept expands has nothing to undo.
+    if (steps.length > 0)
+      waves.push({ undoes: wave.index, steps: orderRollouts(steps), estimateSeconds: wave.backoutSeconds });
   }
   for (const change of changes) {
     for (const m of change.migrations ?? []) {
