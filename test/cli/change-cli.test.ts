@@ -1,8 +1,10 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { strFromU8, unzipSync } from "fflate";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { verifyChain } from "../../src/core/audit/chain-verification.js";
 import { runCli, startCliServer } from "../support/cli.js";
 import { PG_URL } from "../support/store-targets.js";
 
@@ -177,6 +179,53 @@ describe.each(backends)("a normal change New → Closed through the CLI on $name
       expect(history).toEqual(["Assess", "Authorize", "Scheduled", "Implement", "Review", "Closed"]);
       const verify = cli(ann, "audit", "verify");
       expect(verify.code, verify.stderr + verify.stdout).toBe(0);
+
+      const zipFile = join(tmpdir(), `evidence-${process.pid}-${backend.name}.zip`);
+      try {
+        const exported = cli(ann, "audit", "export", "--change", number, "--out", zipFile);
+        expect(exported.code, exported.stderr).toBe(0);
+        expect(exported.stdout).toContain("chain segment intact");
+        const files = unzipSync(readFileSync(zipFile));
+        const text = (name: string) => strFromU8(files[`${number}/${name}`] ?? new Uint8Array());
+        expect(Object.keys(files).sort()).toEqual(
+          [
+            "SUMMARY.md",
+            "approvals.json",
+            "audit-proof.json",
+            "audit-segment.json",
+            "change.json",
+            "communications.json",
+            "plan.json",
+            "risk.json",
+            "risk.txt",
+            "runs.json",
+          ].map((f) => `${number}/${f}`),
+        );
+        const approvals = JSON.parse(text("approvals.json")) as { identity: string; at: string }[];
+        expect(approvals.map((a) => a.identity)).toEqual(["alice@example.com", "bob@example.com"]);
+        const proof = JSON.parse(text("audit-proof.json"));
+        const segment = JSON.parse(text("audit-segment.json"));
+        expect(verifyChain(segment, { start: proof.start })).toMatchObject({ kind: "intact" });
+        expect(
+          segment
+            .filter((r: { subject: string }) => r.subject === number)
+            .map((r: { action: string }) => r.action),
+        ).toEqual(
+          expect.arrayContaining([
+            "change.create",
+            "change.approval-requested",
+            "change.approve",
+            "change.transition",
+            "change.link-run",
+          ]),
+        );
+        expect(JSON.parse(text("runs.json"))[0].events.length).toBeGreaterThan(0);
+        expect(text("SUMMARY.md")).toContain(`# Evidence for ${number}`);
+        expect(text("SUMMARY.md")).toContain("| bob@example.com | approved | cab |");
+        expect(cli(ann, "audit", "export", "--change", "CHG-999", "--out", zipFile).code).toBe(1);
+      } finally {
+        rmSync(zipFile, { force: true });
+      }
     } finally {
       await server.stop();
     }
