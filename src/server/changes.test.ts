@@ -260,6 +260,18 @@ spec:
     expect(await store.changes.history(["api"])).toEqual([
       { service: "api", outcome: "unsuccessful", incidents: [] },
     ]);
+    const incident = await call("otto", "POST", `/v1/changes/${number}/incidents`, {
+      service: "api",
+      priority: 2,
+    });
+    expect(incident.statusCode, incident.body).toBe(201);
+    const elsewhere = await call("otto", "POST", `/v1/changes/${number}/incidents`, {
+      service: "web",
+      priority: 2,
+    });
+    expect(elsewhere.statusCode).toBe(404);
+    const p4 = await call("otto", "POST", `/v1/changes/${number}/incidents`, { service: "api", priority: 4 });
+    expect(p4.statusCode).toBe(400);
     expect((await act("rita", number, "close")).json().state).toBe("Closed");
     // The failure counts against the next change of api.
     clock = T("2027-06-20T10:00:00Z");
@@ -267,8 +279,10 @@ spec:
     const history = (await call("otto", "GET", `/v1/changes/${next}/risk`))
       .json()
       .factors.find((f: { name: string }) => f.name === "change history");
-    expect(history.points).toBe(5);
+    // −5 for the failed change, −5 for its P2 incident: the weakest score, −10, adds 10 points.
+    expect(history.points).toBe(10);
     expect(history.fact).toContain("1 failed");
+    expect(history.fact).toContain("1 P2 incident");
   });
 
   it("moves a Scheduled change to Implement when its window opens", async () => {

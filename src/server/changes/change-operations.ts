@@ -138,6 +138,23 @@ export const CHANGE_OPERATIONS: Record<string, Record<string, Json>> = {
       responses: { "200": change, "409": problem("no open retrospective, or no findings"), ...common },
     },
   },
+  "/v1/changes/{number}/incidents": {
+    post: {
+      operationId: "recordChangeIncident",
+      summary:
+        "Record a P1–P3 incident the change caused in one of its services; it lowers that service's change success score",
+      parameters: [numberParam],
+      requestBody: jsonBody({ service: { type: "string" }, priority: { enum: [1, 2, 3] } }, [
+        "service",
+        "priority",
+      ]),
+      responses: {
+        "201": { description: "recorded" },
+        "400": problem("invalid incident"),
+        ...common,
+      },
+    },
+  },
   "/v1/changes/{number}/risk": {
     get: {
       operationId: "changeRisk",

@@ -187,6 +187,26 @@ export function registerChangeRoutes(
     return show(request.params.number);
   });
 
+  app.post<{ Params: { number: string } }>("/v1/changes/:number/incidents", async (request, reply) => {
+    const actor = actorOf(request, "operator");
+    const b = body(request);
+    const priority = b.priority;
+    if (typeof b.service !== "string" || (priority !== 1 && priority !== 2 && priority !== 3))
+      throw new InputError(
+        "change.bad-incident",
+        'send {"service": S, "priority": 1|2|3}: an incident of priority P1–P3 the change caused in one of its services',
+      );
+    const stored = await service.get(request.params.number);
+    await store.changes.recordIncident(stored.change.number, b.service, priority, {
+      at: now().toISOString(),
+      actor: actor.identity,
+      action: "change.incident",
+      subject: stored.change.number,
+      data: { number: stored.change.number, service: b.service, priority },
+    });
+    return reply.code(201).send({ number: stored.change.number, service: b.service, priority });
+  });
+
   app.get<{ Params: { number: string } }>("/v1/changes/:number/risk", async (request) => {
     actorOf(request, "viewer");
     const stored = await service.get(request.params.number);
