@@ -40,6 +40,7 @@ interface ChangeView {
 }
 
 const NUMBER = /^CHG-[1-9]\d*$/;
+const BAND_LABEL: Record<string, string> = { low: "Low", moderate: "Moderate", high: "High", "very-high": "Very high" };
 
 function client(command: Command): ApiClient {
   return new ApiClient(connectionOf(command.optsWithGlobals<GlobalOptions>()));
@@ -81,7 +82,7 @@ export function describeChange(c: ChangeView): string {
     `release ${c.release} → ${c.environment}, requested by ${c.requestedBy}`,
     `window: ${c.window === null ? "not set" : `${c.window.start} – ${c.window.end}`}`,
     `services: ${c.services.map((s) => `${s.name}${s.tier === undefined ? "" : ` (tier ${s.tier})`}`).join(", ")}; dependents: ${c.dependents.join(", ") || "none"}`,
-    `risk: ${c.risk.band} (${c.risk.score} points) — \`upshift change risk ${c.number}\` for the factors`,
+    `risk: ${BAND_LABEL[c.risk.band] ?? c.risk.band} (${c.risk.score} points) — \`upshift change risk ${c.number}\` for the factors`,
     "",
     `rollback plan (backout estimate ${hours(c.backoutSeconds)}):`,
     ...c.rollbackPlan.waves.map(
