@@ -40,7 +40,12 @@ interface ChangeView {
 }
 
 const NUMBER = /^CHG-[1-9]\d*$/;
-const BAND_LABEL: Record<string, string> = { low: "Low", moderate: "Moderate", high: "High", "very-high": "Very high" };
+const BAND_LABEL: Record<string, string> = {
+  low: "Low",
+  moderate: "Moderate",
+  high: "High",
+  "very-high": "Very high",
+};
 
 function client(command: Command): ApiClient {
   return new ApiClient(connectionOf(command.optsWithGlobals<GlobalOptions>()));
