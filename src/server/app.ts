@@ -9,6 +9,7 @@ import { openApiDocument } from "./openapi.js";
 import { sendProblem } from "./problem.js";
 import { registerCalendarRoutes } from "./routes/calendar.js";
 import { registerChangeRoutes } from "./routes/changes.js";
+import { registerCommunicationRoutes } from "./routes/communications.js";
 import { FILES_MEDIA_TYPE, registerDocumentRoutes } from "./routes/documents.js";
 import { registerPlanRoutes, runPlanFromStore } from "./routes/plans.js";
 import { type RunPlanner, registerRunRoutes } from "./routes/runs.js";
@@ -87,6 +88,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerPlanRoutes(app, store, now);
   registerCalendarRoutes(app, store, now);
   registerChangeRoutes(app, store, now);
+  registerCommunicationRoutes(app, store);
   registerRunRoutes(
     app,
     store,

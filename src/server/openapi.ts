@@ -1,6 +1,7 @@
 import { DOCUMENT_KINDS } from "../core/documents/document-kinds.js";
 import { kindJsonSchema } from "../core/documents/json-schema.js";
 import { CHANGE_OPERATIONS } from "./changes/change-operations.js";
+import { COMMUNICATION_OPERATIONS } from "./routes/communications.js";
 
 type Json = Record<string, unknown>;
 
@@ -397,6 +398,7 @@ export function openApiDocument(
     ...PLAN_OPERATIONS,
     ...RUN_OPERATIONS,
     ...CHANGE_OPERATIONS,
+    ...COMMUNICATION_OPERATIONS,
     ...extraOperations,
   })) {
     const withSecurity: Json = {};

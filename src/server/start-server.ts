@@ -3,8 +3,11 @@ import type { SourceFile } from "../core/documents/yaml-source.js";
 import type { StoreConfig } from "../store/database.js";
 import { openStore, type Store } from "../store/store.js";
 import { buildApp, REDACTED_LOG_PATHS } from "./app.js";
+import { changeFactsLookup } from "./changes/change-facts-lookup.js";
 import { startChangeUpkeep } from "./changes/change-upkeep.js";
 import { type EngineOptions, startEngine } from "./engine-runtime.js";
+import { type AnchorSchedule, anchorScheduleFromEnv, startAnchoring } from "./notify/audit-anchoring.js";
+import { type NotificationRuntimeOptions, startNotifications } from "./notify/notification-runtime.js";
 
 export interface ServerOptions {
   readonly port: number;
@@ -18,6 +21,10 @@ export interface ServerOptions {
   /** Run the engine worker in this process (default true). */
   readonly engine?: boolean;
   readonly engineOptions?: EngineOptions;
+  /** Notification dispatch and delivery in this process (default on); false turns them off. */
+  readonly notifications?: NotificationRuntimeOptions | false;
+  /** Periodic audit anchors (default: from UPSHIFT_ANCHOR_* variables); false turns them off. */
+  readonly anchors?: AnchorSchedule | false;
 }
 
 export interface RunningServer {
@@ -51,6 +58,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       `\nFirst start: created admin token (shown once):\n  export UPSHIFT_TOKEN=${token}\n\n`,
     );
   }
+  const log = {
+    info: (m: string, f?: object) => app.log.info(f ?? {}, m),
+    warn: (m: string, f?: object) => app.log.warn(f ?? {}, m),
+  };
+  // Checked before anything starts: a misconfigured anchor destination stops the server here.
+  const anchorSchedule =
+    options.anchors === false ? undefined : (options.anchors ?? anchorScheduleFromEnv(process.env));
+  const anchoring = anchorSchedule === undefined ? undefined : startAnchoring(store, anchorSchedule, { log });
   const engine =
     options.engine === false
       ? undefined
@@ -59,6 +74,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
           log: { info: (m, f) => app.log.info(f ?? {}, m), warn: (m, f) => app.log.warn(f ?? {}, m) },
         });
   const stopChangeUpkeep = startChangeUpkeep(store, (m) => app.log.warn(m));
+  const notifications =
+    options.notifications === false
+      ? undefined
+      : await startNotifications(store, { log, changes: changeFactsLookup(store), ...options.notifications });
   const address = await app.listen({ port: options.port, host: options.host });
   process.stdout.write(
     `Upshift listening on ${address} (store: ${store.database.dialect} at ${store.database.location}); API docs at ${address}/docs\n`,
@@ -68,6 +87,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     closing ??= (async () => {
       stopChangeUpkeep();
       await engine?.worker.stop();
+      await notifications?.stop();
+      await anchoring?.stop();
       await app.close();
       await store.close();
     })();

@@ -132,16 +132,25 @@ export class AuditRepository {
     return finishChainVerification(v);
   }
 
-  /** Records the head as an anchor and, given a path, also writes it there (atomically) to keep outside the database. */
-  async anchor(options: { now: Date; file?: string }): Promise<AuditAnchor> {
+  /**
+   * Records the head as an anchor and, given a path, also writes it there (atomically) to keep outside
+   * the database; given `publish`, also sends it (to a webhook) before recording it.
+   */
+  async anchor(options: {
+    now: Date;
+    file?: string;
+    publish?: { readonly destination: string; send(anchor: AuditAnchor): Promise<void> };
+  }): Promise<AuditAnchor> {
     const head = await this.head();
+    const destinations = [options.file, options.publish?.destination].filter((d) => d !== undefined);
     const anchor: AuditAnchor = {
       seq: head.seq,
       hash: head.hash,
       at: options.now.toISOString(),
-      destination: options.file ?? null,
+      destination: destinations.length === 0 ? null : destinations.join(", "),
     };
     if (options.file !== undefined) await writeAnchorFile(options.file, anchor);
+    if (options.publish !== undefined) await options.publish.send(anchor);
     await this.database.db.insertInto("audit_anchors").values(anchor).execute();
     return anchor;
   }
@@ -305,7 +314,10 @@ export async function writeAnchorFile(path: string, anchor: AuditAnchor): Promis
   await rename(`${path}.tmp`, path);
 }
 
-/** Reads an anchor written by `writeAnchorFile` (or by hand: `{"seq": n, "hash": "<64 hex>"}`). */
+/**
+ * Reads an anchor written by `writeAnchorFile` (or by hand: `{"seq": n, "hash": "<64 hex>"}`), or the
+ * CloudEvent a webhook received from `audit anchor --webhook`.
+ */
 export async function readAnchorFile(path: string): Promise<ChainPoint> {
   let value: unknown;
   try {
@@ -316,7 +328,10 @@ export async function readAnchorFile(path: string): Promise<ChainPoint> {
       cause: error,
     });
   }
-  const { seq, hash } = (value ?? {}) as { seq?: unknown; hash?: unknown };
+  // An anchor received by webhook is a CloudEvent: the point is its `data`.
+  const body = (value ?? {}) as { data?: unknown; specversion?: unknown };
+  const point = body.specversion !== undefined && typeof body.data === "object" ? body.data : body;
+  const { seq, hash } = (point ?? {}) as { seq?: unknown; hash?: unknown };
   if (typeof seq !== "number" || !Number.isSafeInteger(seq) || seq < 0 || typeof hash !== "string")
     throw new InputError("audit.anchor-file", `${path} is not an anchor: expected {"seq": n, "hash": "…"}`);
   if (!/^[0-9a-f]{64}$/.test(hash))

@@ -26,6 +26,9 @@ import {
 } from "./run-records.js";
 import type { Schema, StepTable } from "./schema.js";
 
+/** Phases that end a run's attempt: each is recorded in the audit log as `run.finish` (notifications tail it). */
+const FINISH_PHASES: ReadonlySet<RunPhase> = new Set(["Succeeded", "Failed", "RolledBack", "Aborted"]);
+
 /** Kinds whose handlers change the world and must be reverted on abort (set by the server's registry). */
 export type RevertibleKinds = (kind: string) => boolean;
 
@@ -499,6 +502,16 @@ export class RunRepository implements RunStorePort {
       events.push(
         eventRow(runId, now, "run.phase", null, { from: phase, to: status.phase, message: status.message }),
       );
+      if (FINISH_PHASES.has(status.phase))
+        await this.audit.appendWithin(trx, [
+          {
+            at: new Date(now).toISOString(),
+            actor: "system",
+            action: "run.finish",
+            subject: `run/${runId}`,
+            data: { phase: status.phase, from: phase, message: status.message },
+          },
+        ]);
       if (terminal) await trx.deleteFrom("run_locks").where("run_id", "=", runId).execute();
     }
     if (readyIds.length > 0)

@@ -3,6 +3,7 @@ import { AuditRepository } from "./audit-repository.js";
 import { ChangeRepository } from "./change-repository.js";
 import { type Database, openDatabase, type StoreConfig } from "./database.js";
 import { DocumentRepository } from "./document-repository.js";
+import { NotificationRepository } from "./notification-repository.js";
 import { PlanRepository } from "./plan-repository.js";
 import { RunRepository } from "./run-repository.js";
 import { TokenRepository } from "./token-repository.js";
@@ -17,6 +18,8 @@ export interface Store {
   readonly plans: PlanRepository;
   readonly audit: AuditRepository;
   readonly changes: ChangeRepository;
+  /** The notification outbox and the archive of what each change communicated. */
+  readonly notifications: NotificationRepository;
   /** Wake-ups for engine workers when steps become ready. */
   readonly wakeUps: WakeUpPort;
   close(): Promise<void>;
@@ -41,6 +44,7 @@ export async function openStore(config: StoreConfig): Promise<Store> {
     plans: new PlanRepository(database),
     audit,
     changes: new ChangeRepository(database, audit),
+    notifications: new NotificationRepository(database, audit),
     wakeUps,
     close: async () => {
       await wakeUps.close();

@@ -63,6 +63,16 @@ function report(verdict: ChainVerdict, source: AnchorSource, format: string): vo
     );
 }
 
+/** The webhook an anchor is sent to, with its signing secret read (an error names the flag and reference). */
+async function anchorWebhook(url: string, secretRef: string) {
+  const { resolveAnchorWebhook } = await import("../../adapters/notify/anchor-webhook.js");
+  try {
+    return resolveAnchorWebhook(url, secretRef);
+  } catch (error) {
+    throw new CliError(`--webhook/--secret: ${(error as Error).message}`, EXIT.usage);
+  }
+}
+
 /**
  * `upshift audit verify|anchor`: works on the store directly (data dir or UPSHIFT_DATABASE_URL), so an
  * auditor needs read access to the database, not a token of the server whose log is in question.
@@ -102,16 +112,39 @@ export function registerAudit(program: Command): void {
     .command("anchor")
     .description("record the head of the log as an anchor, and write it to a file to keep elsewhere")
     .option("--file <file>", "also write the anchor to this file (JSON)")
+    .option("--webhook <url>", "also send the anchor to this URL as a signed CloudEvent")
+    .option(
+      "--secret <ref>",
+      "HMAC key for --webhook: env:NAME or file:/path",
+      "env:UPSHIFT_ANCHOR_WEBHOOK_SECRET",
+    )
     .option("-o, --output <format>", "text or json", "text")
-    .action(async (options: { file?: string; output: string }, command: Command) => {
-      const format = parseOutputFormat(options.output, ["text", "json"]);
-      const anchor = await withAudit(command, (repo) =>
-        repo.anchor({ now: new Date(), ...(options.file !== undefined ? { file: options.file } : {}) }),
-      );
-      if (format === "json") process.stdout.write(`${JSON.stringify(anchor, null, 2)}\n`);
-      else {
-        const where = anchor.destination === null ? "" : `; written to ${anchor.destination}`;
-        process.stdout.write(`anchored entry ${anchor.seq} ${anchor.hash} at ${anchor.at}${where}\n`);
-      }
-    });
+    .action(
+      async (
+        options: { file?: string; webhook?: string; secret: string; output: string },
+        command: Command,
+      ) => {
+        const format = parseOutputFormat(options.output, ["text", "json"]);
+        const publish =
+          options.webhook === undefined ? undefined : await anchorWebhook(options.webhook, options.secret);
+        const anchor = await withAudit(command, (repo) =>
+          repo
+            .anchor({
+              now: new Date(),
+              ...(options.file !== undefined ? { file: options.file } : {}),
+              ...(publish !== undefined ? { publish } : {}),
+            })
+            .catch((error: unknown) => {
+              if (error instanceof Error && error.name === "AnchorNotSentError")
+                throw new CliError(error.message, EXIT.unreachable);
+              throw error;
+            }),
+        );
+        if (format === "json") process.stdout.write(`${JSON.stringify(anchor, null, 2)}\n`);
+        else {
+          const where = anchor.destination === null ? "" : `; written to ${anchor.destination}`;
+          process.stdout.write(`anchored entry ${anchor.seq} ${anchor.hash} at ${anchor.at}${where}\n`);
+        }
+      },
+    );
 }

@@ -20,8 +20,7 @@ const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
  * times, expiry, why rounds ended), communications, runs with their events, and the audit chain
  * segment from its first to its last entry with the point it continues from, verified here and
  * verifiable by anyone: hash(n) = sha256(hash(n-1) ‖ canonical entry n), RFC 8785 JSON.
- * Communications come from the notification outbox, which this build does not have yet: the list
- * is empty and the summary says so.
+ * Communications are the notification outbox's messages about the change, sent or still queued.
  */
 export async function collectEvidence(store: Store, number: string, now: number): Promise<EvidenceBundle> {
   const service = new ChangeService(store);
@@ -41,6 +40,12 @@ export async function collectEvidence(store: Store, number: string, now: number)
       events: await store.runs.events(link.runId, 0, 100_000),
     });
   }
+  const communications = (await store.notifications.forChange(number)).map((m) => ({
+    ...m,
+    createdAt: new Date(m.createdAt).toISOString(),
+    sentAt: m.sentAt === null ? null : new Date(m.sentAt).toISOString(),
+    nextAttemptAt: new Date(m.nextAttemptAt).toISOString(),
+  }));
   const subjects = new Set([number, ...links.map((l) => `run/${l.runId}`)]);
   const mine: number[] = [];
   await store.audit.scan((batch) => {
@@ -70,12 +75,12 @@ export async function collectEvidence(store: Store, number: string, now: number)
     "risk.json": json({ score: risk.score, band: risk.band, bands: risk.bands, factors: risk.factors }),
     "risk.txt": `${renderRiskTable(number, risk, risk.bands)}\n`,
     "approvals.json": json(approvals),
-    "communications.json": json([]),
+    "communications.json": json(communications),
     "runs.json": json(runs),
     "audit-segment.json": json(segment.records),
     "audit-proof.json": json(proof),
   };
-  files["SUMMARY.md"] = summary(change, approvals, runs.length, proof, verdict);
+  files["SUMMARY.md"] = summary(change, approvals, runs.length, communications, proof, verdict);
   return { number, files, verdict };
 }
 
@@ -95,6 +100,14 @@ function summary(
     expiresAt: string | null;
   }[],
   runCount: number,
+  communications: readonly {
+    event: string;
+    channel: string;
+    recipient: string | null;
+    subject: string;
+    state: string;
+    sentAt: string | null;
+  }[],
   proof: { start: ChainPoint; changeEntries: number[] },
   verdict: ChainVerdict,
 ): string {
@@ -127,7 +140,13 @@ function summary(
     "## Runs and communications",
     "",
     `- ${runCount} run(s) with their steps and events: runs.json`,
-    "- Communications: none recorded — the notification outbox is not part of this build, so communications.json is an empty list",
+    communications.length === 0
+      ? "- Communications: none recorded for this change (communications.json is an empty list)"
+      : `- Communications (${communications.length}, communications.json):`,
+    ...communications.map(
+      (m) =>
+        `  - ${m.event} via ${m.channel} to ${m.recipient ?? "the channel"}: "${m.subject}" — ${m.state}${m.sentAt ? ` at ${m.sentAt}` : ""}`,
+    ),
     "",
     "## Audit chain",
     "",

@@ -6,6 +6,7 @@ import { audit } from "./0003-audit.js";
 import { backfills } from "./0004-backfills.js";
 import { plans } from "./0005-plans.js";
 import { changes } from "./0006-changes.js";
+import { notifications } from "./0007-notifications.js";
 
 /** Schema migrations in order; names are permanent once released. */
 export function allMigrations(dialect: DialectName): Record<string, Migration> {
@@ -16,5 +17,6 @@ export function allMigrations(dialect: DialectName): Record<string, Migration> {
     "0004-backfills": backfills(dialect),
     "0005-plans": plans(),
     "0006-changes": changes(dialect),
+    "0007-notifications": notifications(dialect),
   };
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { notificationsSpec } from "../../notify/notification-policy.js";
 import { dnsLabel, duration, labelMap, tier } from "../common-schemas.js";
 import { versionScheme } from "./service.js";
 
@@ -67,6 +68,7 @@ export const policySpec = z.strictObject({
       }),
     )
     .optional(),
+  notifications: notificationsSpec.optional(),
 });
 
 export type PolicySpec = z.infer<typeof policySpec>;
