@@ -4,7 +4,8 @@ import { transitionChange } from "../../core/change/transition-change.js";
 import { ConflictError } from "../../core/errors/domain-error.js";
 import { isTerminalPhase } from "../../core/run/run-phase.js";
 import type { Store } from "../../store/store.js";
-import type { Actor, ChangeService, Stored } from "./change-service.js";
+import type { Actor } from "./change-actor.js";
+import type { ChangeService, Stored } from "./change-service.js";
 import { approvalSetupFor, documentOf, loadChangeWorld } from "./change-world.js";
 
 const SYSTEM: Actor = { identity: "system", name: "system" };

@@ -1,9 +1,5 @@
-import { createHash } from "node:crypto";
-import type { JsonValue } from "../../core/audit/canonical-json.js";
 import { checkSlot } from "../../core/calendar/check-slot.js";
-import { floatingFromText, resolveLocalTime } from "../../core/calendar/local-time.js";
-import type { ApprovalRecord } from "../../core/change/approval/approval-record.js";
-import { approvalRequirements } from "../../core/change/approval/approval-requirements.js";
+import { approvalExpiry } from "../../core/change/approval/approval-expiry.js";
 import type { ApprovalSetup } from "../../core/change/approval/approval-setup.js";
 import { evaluateApprovals } from "../../core/change/approval/evaluate-approvals.js";
 import type { ChangeEvent } from "../../core/change/change-event.js";
@@ -15,6 +11,7 @@ import {
 } from "../../core/change/change-request.js";
 import { changeScopeOf } from "../../core/change/change-scope.js";
 import type { ChangeState, ChangeType } from "../../core/change/change-state.js";
+import { releaseWindow } from "../../core/change/release-window.js";
 import { rollbackPlanOf } from "../../core/change/rollback-plan.js";
 import { transitionChange } from "../../core/change/transition-change.js";
 import { clearWindow, describeBlockedWindow } from "../../core/change/window-clearance.js";
@@ -24,6 +21,9 @@ import type { NewAuditEntry } from "../../store/audit-repository.js";
 import type { StoredChange } from "../../store/change-repository.js";
 import type { Store } from "../../store/store.js";
 import { planFromStore } from "../routes/plans.js";
+import { type ChangeAction, eventFor } from "./change-action.js";
+import type { Actor } from "./change-actor.js";
+import { changeAuditEntry, describeChanged } from "./change-audit.js";
 import type { ChangeDetails } from "./change-details.js";
 import { assessChangeRisk, fleetOf } from "./change-risk.js";
 import {
@@ -33,28 +33,9 @@ import {
   documentOf,
   loadChangeWorld,
 } from "./change-world.js";
-
-/** Who acts: the token's identity (approvals, separation of duties) and its name (logs). */
-export interface Actor {
-  readonly identity: string;
-  readonly name: string;
-}
+import { deployedServices, digestOf } from "./plan-digest.js";
 
 export type Stored = StoredChange<ChangeDetails>;
-
-/** The transitions the API offers by name. */
-export const CHANGE_ACTIONS = [
-  "submit",
-  "assess",
-  "authorize",
-  "schedule",
-  "implement",
-  "review",
-  "close",
-  "cancel",
-  "revert-to-new",
-] as const;
-export type ChangeAction = (typeof CHANGE_ACTIONS)[number];
 
 export interface CreateChange {
   readonly release: string;
@@ -136,11 +117,7 @@ export class ChangeService {
       by: actor.name,
       now,
     });
-    const deployed = [
-      ...new Set(
-        envPlan.waves.flatMap((w) => w.steps.filter((s) => s.kind === "rollout").map((s) => s.service)),
-      ),
-    ];
+    const deployed = deployedServices(envPlan);
     const scope = changeScopeOf(deployed, fleetOf(world));
     const window = input.window ?? releaseWindow(release.spec.window, env.spec.timeZone);
     const history = await this.store.changes.history(deployed);
@@ -184,7 +161,7 @@ export class ChangeService {
         risk,
       };
       const audit: NewAuditEntry[] = [
-        entry(now, actor, "change.create", assessed, {
+        changeAuditEntry(now, actor, "change.create", assessed, {
           number,
           type: input.type,
           release: input.release,
@@ -288,11 +265,7 @@ export class ChangeService {
         now,
       });
       plan = { id: saved.id, digest: digestOf(envPlan), generations: planned.generations };
-      const deployed = [
-        ...new Set(
-          envPlan.waves.flatMap((w) => w.steps.filter((s) => s.kind === "rollout").map((s) => s.service)),
-        ),
-      ];
+      const deployed = deployedServices(envPlan);
       const changeScope = changeScopeOf(deployed, fleetOf(world));
       scope = changeScope.services;
       newDetails = {
@@ -473,12 +446,12 @@ export class ChangeService {
         }
       }
       const audit: NewAuditEntry[] = primary(before, after, accepted.effects).map((p) =>
-        entry(now, actor, p.action, after, p.data),
+        changeAuditEntry(now, actor, p.action, after, p.data),
       );
       if (after.state !== before.state) {
         const last = after.history[after.history.length - 1];
         audit.push(
-          entry(now, actor, "change.transition", after, {
+          changeAuditEntry(now, actor, "change.transition", after, {
             number,
             from: before.state,
             to: after.state,
@@ -493,7 +466,7 @@ export class ChangeService {
       ) {
         const evaluation = evaluateApprovals(after, setup, now);
         audit.push(
-          entry(now, actor, "change.approval-requested", after, {
+          changeAuditEntry(now, actor, "change.approval-requested", after, {
             number,
             groups: evaluation.stillNeeded.map((g) => g.group),
             awaiting: evaluation.mayApprove,
@@ -507,7 +480,7 @@ export class ChangeService {
         change: after,
         details,
         audit,
-        expiryOf: expiryFunction(after, setup),
+        expiryOf: approvalExpiry(after, setup),
         linkRuns,
         ...(outcomeRecorded && after.outcome !== undefined
           ? {
@@ -540,44 +513,6 @@ function targetOf(event: ChangeEvent, change: ChangeRequest): ChangeState | unde
   return undefined;
 }
 
-function eventFor(
-  action: Exclude<ChangeAction, "assess">,
-  change: ChangeRequest,
-  by: string,
-  reason: string,
-  outcome: ImplementationOutcome,
-): ChangeEvent {
-  switch (action) {
-    case "submit": {
-      const next = { normal: "Assess", standard: "Scheduled", emergency: "Authorize" } as const;
-      if (change.state !== "New")
-        throw new ConflictError(
-          "change.wrong-state",
-          `submitting is possible in New; ${change.number} is ${change.state}`,
-        );
-      return { kind: "advance", by, to: next[change.type] };
-    }
-    case "authorize":
-      return { kind: "advance", by, to: "Authorize" };
-    case "schedule":
-      return { kind: "advance", by, to: "Scheduled" };
-    case "implement":
-      return { kind: "advance", by, to: "Implement" };
-    case "review":
-      return { kind: "finish-implementation", by, outcome };
-    case "close":
-      return { kind: "advance", by, to: "Closed" };
-    case "cancel":
-      return { kind: "cancel", by, reason };
-    case "revert-to-new":
-      return { kind: "revert-to-new", by, reason };
-    default: {
-      const never: never = action;
-      throw new Error(`unhandled action ${String(never)}`);
-    }
-  }
-}
-
 /** The accepted transition, or a ConflictError carrying the core's refusal. */
 export function accept(result: ReturnType<typeof transitionChange>) {
   if (result.kind === "refused")
@@ -585,57 +520,4 @@ export function accept(result: ReturnType<typeof transitionChange>) {
       details: result.refusal,
     });
   return result;
-}
-
-function entry(
-  now: number,
-  actor: Actor,
-  action: string,
-  change: ChangeRequest,
-  data: Record<string, unknown>,
-): NewAuditEntry {
-  return { at: iso(now), actor: actor.identity, action, subject: change.number, data: data as JsonValue };
-}
-
-function digestOf(value: unknown): string {
-  return `sha256:${createHash("sha256").update(canonicalJson(value)).digest("hex")}`;
-}
-
-/** The instant range of a Release's desired window, read in its zone (else the environment's, else UTC). */
-function releaseWindow(
-  window: { start: string; end: string; timeZone?: string | undefined } | undefined,
-  envZone: string | undefined,
-): ChangeWindow | undefined {
-  if (window === undefined) return undefined;
-  const zone = window.timeZone ?? envZone ?? "UTC";
-  const start = resolveLocalTime(floatingFromText(window.start), zone).instant;
-  const end = resolveLocalTime(floatingFromText(window.end), zone).instant;
-  return end > start ? { start, end } : undefined;
-}
-
-function describeChanged(before: ChangeRequest, after: ChangeRequest): string[] {
-  const invalidated = after.endedRounds.find(
-    (e) => e.round === before.approvalRound && e.kind === "invalidated",
-  );
-  if (invalidated !== undefined && invalidated.kind === "invalidated") return [...invalidated.changed];
-  const changed: string[] = [];
-  if (canonicalJson(before.window ?? null) !== canonicalJson(after.window ?? null))
-    changed.push(
-      `window changed from ${before.window ? `${iso(before.window.start)}–${iso(before.window.end)}` : "none"} to ${after.window ? `${iso(after.window.start)}–${iso(after.window.end)}` : "none"}`,
-    );
-  if (before.plan.digest !== after.plan.digest)
-    changed.push(`plan changed from ${before.plan.id} to ${after.plan.id}`);
-  if (canonicalJson(before.scope) !== canonicalJson(after.scope)) changed.push("scope changed");
-  return changed;
-}
-
-/** When an approval expires: the shortest expiry among the groups it was given for. */
-function expiryFunction(change: ChangeRequest, setup: ApprovalSetup): (a: ApprovalRecord) => number | null {
-  const req = approvalRequirements(change, setup);
-  return (a) => {
-    const seconds = req.requirements
-      .filter((r) => a.groups.includes(r.group) && r.expiresAfterSeconds !== undefined)
-      .map((r) => r.expiresAfterSeconds as number);
-    return seconds.length === 0 ? null : a.at + Math.min(...seconds) * 1000;
-  };
 }

@@ -6,7 +6,9 @@ import { renderRiskTable } from "../../core/change/risk/render-risk-table.js";
 import { InputError } from "../../core/errors/domain-error.js";
 import type { Store } from "../../store/store.js";
 import { requireRole } from "../auth.js";
-import { type Actor, CHANGE_ACTIONS, type ChangeAction, ChangeService } from "../changes/change-service.js";
+import { CHANGE_ACTIONS, type ChangeAction } from "../changes/change-action.js";
+import type { Actor } from "../changes/change-actor.js";
+import { ChangeService } from "../changes/change-service.js";
 import { approvalSetupFor, loadChangeWorld } from "../changes/change-world.js";
 import { presentChange } from "../changes/present-change.js";
 
