@@ -320,6 +320,60 @@ spec:
     expect(submitted.overriddenConflicts[0]).toContain("year-end-freeze");
   });
 
+  it("asks the Policy's audit group as well when the window falls in an audit window", async () => {
+    const auditPolicy = `apiVersion: upshift.dev/v1alpha1
+kind: Policy
+metadata: { name: audit }
+spec:
+  auditWindows: { approverGroup: auditors }
+`;
+    await app.inject({
+      method: "POST",
+      url: "/v1/documents",
+      headers: { authorization: `Bearer ${tokens.ann}`, "content-type": "application/yaml" },
+      payload: auditPolicy,
+    });
+    tokens.ivy = (
+      await store.tokens.create("ivy", "approver", new Date(clock), { groups: ["auditors"] })
+    ).token;
+    const number = await create("normal", { start: "2027-03-02T10:00:00Z", end: "2027-03-02T12:00:00Z" });
+    await authorize(number);
+    const requested = (await auditOf(number)).find((e) => e.action === "change.approval-requested");
+    expect(requested?.data.groups).toEqual(["app-owners", "auditors"]);
+    expect((await call("alice", "POST", `/v1/changes/${number}/approve`, {})).json().state).toBe("Authorize");
+    expect((await call("bob", "POST", `/v1/changes/${number}/approve`, {})).json().detail).toContain(
+      "auditors",
+    );
+    expect((await call("ivy", "POST", `/v1/changes/${number}/approve`, {})).json().state).toBe("Authorize");
+    const done = (await call("bob", "POST", `/v1/changes/${number}/approve`, {})).json();
+    expect(done).toMatchObject({ state: "Scheduled", auditApproverGroup: "auditors" });
+  });
+
+  it("lets approvals expire: a change whose approvals lapsed before its window neither implements nor admits a run", async () => {
+    const number = await create("normal", { start: "2027-08-01T00:00:00Z", end: "2027-08-01T04:00:00Z" });
+    await authorize(number);
+    await call("alice", "POST", `/v1/changes/${number}/approve`, {});
+    expect((await call("bob", "POST", `/v1/changes/${number}/approve`, {})).json().state).toBe("Scheduled");
+    clock = T("2027-08-01T00:30:00Z");
+    const implement = await act("otto", number, "implement");
+    expect(implement.statusCode).toBe(409);
+    expect(implement.json().detail).toContain(
+      "alice's approval for app-owners expired at 2027-07-01T10:00:00.000Z",
+    );
+    const gate = new ChangeGate(store, new ChangeService(store));
+    expect(await gate.reconcile(clock)).toEqual([]);
+    const run = await call("otto", "POST", "/v1/runs", {
+      plan: {
+        release: "r1",
+        environment: "prod",
+        steps: [{ key: "w", kind: "wait", wave: 0, dependsOn: [], input: {} }],
+      },
+    });
+    expect(run.statusCode).toBe(409);
+    expect(run.json().detail).toContain("expired");
+    expect((await call("otto", "GET", `/v1/changes/${number}`)).json().state).toBe("Scheduled");
+  });
+
   it("takes an emergency change to Closed only after its retrospective has findings", async () => {
     clock = T("2027-12-24T09:00:00Z");
     const number = await create("emergency", { start: "2027-12-24T09:30:00Z", end: "2027-12-24T12:00:00Z" });

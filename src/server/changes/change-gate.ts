@@ -66,6 +66,12 @@ export class ChangeGate {
     if (change.type !== "standard") {
       // Starting a run bars its starter from approving: an approver who starts it voids their own approval.
       const setup = approvalSetupFor(world, change, open.details.auditApproverGroup);
+      const current = evaluateApprovals(change, setup, now);
+      if (!current.authorized)
+        throw new ConflictError(
+          "change.not-authorized",
+          `${change.number} is no longer authorized, so no run may start: ${current.explanation.join("; ")}`,
+        );
       const linked = transitionChange(
         change,
         { kind: "link-run", by: starter.identity, runId: "pending" },
