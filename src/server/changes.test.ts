@@ -251,8 +251,17 @@ spec:
     expect(change.state).toBe("Implement");
     expect(change.runs).toEqual([expect.objectContaining({ runId, startedBy: "otto" })]);
     expect((await act("otto", number, "review")).json().code).toBe("change.run-active");
-    await call("otto", "POST", `/v1/runs/${runId}/signals`, { kind: "abort", reason: "test" });
     const gate = new ChangeGate(store, new ChangeService(store));
+    // Past the window's end a run still going is paused, not left to change things unapproved.
+    clock = T("2027-06-11T02:00:00Z");
+    expect(await gate.reconcile(clock)).toEqual([]);
+    expect((await store.runs.getRun(runId))?.run.phase).toBe("Paused");
+    expect((await call("otto", "GET", `/v1/changes/${number}`)).json().state).toBe("Implement");
+    const aborted = await call("otto", "POST", `/v1/runs/${runId}/signals`, {
+      kind: "abort",
+      reason: "test",
+    });
+    expect(aborted.statusCode, aborted.body).toBe(200);
     await expect.poll(async () => (await store.runs.getRun(runId))?.run.phase).toMatch(/Aborted|RolledBack/);
     expect(await gate.reconcile(clock)).toEqual([number]);
     const reviewed = (await call("otto", "GET", `/v1/changes/${number}`)).json();

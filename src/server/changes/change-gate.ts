@@ -147,6 +147,7 @@ export class ChangeGate {
     for (const stored of await this.store.changes.list<Stored["details"]>({ state: "Implement" })) {
       const links = await this.store.changes.runs(stored.change.number);
       if (links.length === 0) continue;
+      await this.pauseAfterWindow(stored, links, now);
       const runs = await Promise.all(links.map((l) => this.store.runs.getRun(l.runId)));
       if (runs.some((r) => r === undefined || !isTerminalPhase(r.run.phase))) continue;
       const outcome = outcomeOf(
@@ -165,6 +166,37 @@ export class ChangeGate {
       moved.push(stored.change.number);
     }
     return moved;
+  }
+
+  /**
+   * A run still Running when its change's window has closed is paused (by `system`, with the
+   * reason), so nothing more changes outside the approved window; a person decides to resume,
+   * abort or roll back.
+   */
+  private async pauseAfterWindow(
+    stored: Stored,
+    links: readonly { runId: string }[],
+    now: number,
+  ): Promise<void> {
+    const window = stored.change.window;
+    if (window === undefined || now < window.end) return;
+    for (const link of links) {
+      const got = await this.store.runs.getRun(link.runId);
+      if (got?.run.phase !== "Running") continue;
+      try {
+        await this.store.runs.signal(
+          link.runId,
+          {
+            kind: "pause",
+            by: "system",
+            reason: `the window of ${stored.change.number} closed at ${iso(window.end)}; resume, abort or roll back`,
+          },
+          now,
+        );
+      } catch (error) {
+        if (!(error instanceof ConflictError)) throw error; // it stopped running meanwhile
+      }
+    }
   }
 }
 
