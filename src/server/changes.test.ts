@@ -139,6 +139,11 @@ describe.each(STORE_TARGETS)("change requests through the API on $name", (target
     expect((await call("bob", "GET", "/v1/changes?awaitingMe=true")).json().items).toEqual([]);
     const first = await call("alice", "POST", `/v1/changes/${number}/approve`, { comment: "fine" });
     expect(first.json().state).toBe("Authorize");
+    const asked = (await auditOf(number)).filter((e) => e.action === "change.approval-requested");
+    expect(asked.map((e) => e.data)).toEqual([
+      expect.objectContaining({ number, groups: ["app-owners"], level: 0 }),
+      expect.objectContaining({ number, groups: ["cab"], level: 1, awaiting: ["bob", "carol"] }),
+    ]);
     expect((await call("bob", "GET", "/v1/changes?awaitingMe=true")).json().items).toHaveLength(1);
     const second = await call("bob", "POST", `/v1/changes/${number}/approve`, {});
     expect(second.json()).toMatchObject({ state: "Scheduled", approval: { authorized: true } });

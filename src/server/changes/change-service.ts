@@ -460,11 +460,16 @@ export class ChangeService {
           }),
         );
       }
-      if (
-        after.state === "Authorize" &&
-        (before.state !== "Authorize" || after.approvalRound !== before.approvalRound)
-      ) {
-        const evaluation = evaluateApprovals(after, setup, now);
+      // Approvers are asked when the change enters Authorize, and again when a level completes
+      // and the next level's groups are up.
+      const evaluation = after.state === "Authorize" ? evaluateApprovals(after, setup, now) : undefined;
+      const entered = before.state !== "Authorize" || after.approvalRound !== before.approvalRound;
+      const nextLevel =
+        evaluation !== undefined &&
+        !entered &&
+        event.kind === "approve" &&
+        evaluation.currentLevel !== evaluateApprovals(before, setup, now).currentLevel;
+      if (evaluation !== undefined && (entered || nextLevel)) {
         audit.push(
           changeAuditEntry(now, actor, "change.approval-requested", after, {
             number,
