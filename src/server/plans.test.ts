@@ -124,6 +124,8 @@ describe.each(STORE_TARGETS)("plans and release runs over HTTP on $name", (targe
       ...kinds.map((k) => `ops document.apply ${k}`),
       "ops run.start run",
       "ops run.signal run",
+      // The abort ended the run (nothing had started, so nothing to roll back): its phase change too.
+      "system run.finish run",
     ]);
     expect((await store.audit.verify()).kind).toBe("intact");
   });

@@ -8,12 +8,14 @@ import {
 } from "../core/audit/audit-entry.js";
 import type { ChainVerdict } from "../core/audit/chain-finding.js";
 import {
+  type ChainVerification,
   continueChainVerification,
   finishChainVerification,
   startChainVerification,
 } from "../core/audit/chain-verification.js";
-import { chainStoredEntries } from "../core/audit/entry-hash.js";
+import { chainStoredEntries, tryEntryHash } from "../core/audit/entry-hash.js";
 import { InputError } from "../core/errors/domain-error.js";
+import { fastScan } from "./audit-fast-scan.js";
 import type { Database, DialectName } from "./database.js";
 import type { Schema } from "./schema.js";
 
@@ -118,18 +120,50 @@ export class AuditRepository {
    * incremental verification; with `anchor`, a truncated or recomputed tail is found too.
    */
   async verify(
-    options: { from?: ChainPoint; anchor?: ChainPoint; batchSize?: number } = {},
+    options: { from?: ChainPoint; anchor?: ChainPoint; batchSize?: number; parallelFrom?: number } = {},
   ): Promise<ChainVerdict> {
-    const { from, anchor, batchSize = VERIFY_BATCH } = options;
-    let v = startChainVerification({ ...(from ? { start: from } : {}), ...(anchor ? { anchor } : {}) });
+    const { from, anchor, batchSize = VERIFY_BATCH, parallelFrom } = options;
+    const start = startChainVerification({ ...(from ? { start: from } : {}), ...(anchor ? { anchor } : {}) });
+    // Most of a log verifies on the fast path; the core takes over, in the same state, at the first
+    // record the fast path cannot vouch for, and names what is wrong exactly as a full pass would.
+    const fast = await fastScan(
+      this.database,
+      start.last,
+      anchor,
+      (seq, prevHash) => this.recheck(seq, prevHash),
+      parallelFrom === undefined ? {} : { parallelFrom },
+    );
+    let v: ChainVerification = {
+      ...start,
+      seen: fast.verified,
+      verified: fast.verified,
+      last: fast.last,
+      beforeLastHash: fast.beforeLastHash,
+    };
+    if (!fast.complete)
+      await this.scan(
+        (batch) => {
+          v = continueChainVerification(v, batch);
+        },
+        { after: fast.last.seq },
+        batchSize,
+      );
+    return finishChainVerification(v);
+  }
+
+  /** The core's exact check of one record after `prevHash` (the fast path's second opinion). */
+  private async recheck(seq: number, prevHash: string): Promise<boolean> {
+    let record: StoredAuditRecord | undefined;
     await this.scan(
       (batch) => {
-        v = continueChainVerification(v, batch);
+        record = batch[0];
       },
-      { after: from?.seq ?? 0 },
-      batchSize,
+      { after: seq - 1, upTo: seq },
+      1,
     );
-    return finishChainVerification(v);
+    return (
+      record !== undefined && record.prevHash === prevHash && tryEntryHash(prevHash, record) === record.hash
+    );
   }
 
   /**

@@ -32,7 +32,7 @@ const QUOTED_KEYS_MAX = 4096;
  * round-tripped through storage hashes the same.
  */
 export function canonicalJson(value: unknown): string {
-  const text = write(value);
+  const text = tryCanonicalJson(value);
   if (text === undefined) {
     const [path, problem] = locateProblem(value, []) ?? [[], "not JSON"];
     const where = path.length === 0 ? "the value" : `at ${formatPath(path)}`;
@@ -47,7 +47,71 @@ export function canonicalJson(value: unknown): string {
  * path bookkeeping; canonicalJson explains the problem afterwards.
  */
 export function tryCanonicalJson(value: unknown): string | undefined {
+  if (typeof value === "object" && value !== null) {
+    const sorted = sortedCopy(value, 0);
+    if (sorted !== NOT_CANONICAL) return JSON.stringify(sorted);
+  }
   return write(value);
+}
+
+/** Marks a value `sortedCopy` leaves to the writer. */
+const NOT_CANONICAL: unique symbol = Symbol("not canonical");
+/** Keys V8 orders numerically ahead of the rest, whatever order they were set in. */
+const INDEX_KEY = /^(?:0|[1-9]\d{0,9})$/;
+/** Deeper values go to the writer, which has no depth limit. */
+const SORTED_COPY_DEPTH = 64;
+
+/**
+ * A copy of `value` whose objects hold their keys in RFC 8785 order, so that JSON.stringify — one
+ * native pass writing one flat string — serializes it canonically; NOT_CANONICAL when
+ * JSON.stringify would not (a non-finite number, a lone surrogate, undefined in an array, an object
+ * that is not plain, a function) or could not keep the order (an integer-like key, `__proto__`).
+ * The writer then decides. On the append path this halves the cost of the string building the
+ * writer does piece by piece (audit data is mostly small objects of strings and numbers).
+ */
+function sortedCopy(value: unknown, depth: number): unknown {
+  switch (typeof value) {
+    case "string":
+      return PLAIN_STRING.test(value) || !LONE_SURROGATE.test(value) ? value : NOT_CANONICAL;
+    case "number":
+      return Number.isFinite(value) ? value : NOT_CANONICAL;
+    case "boolean":
+      return value;
+    case "object": {
+      if (value === null) return null;
+      if (depth > SORTED_COPY_DEPTH) return NOT_CANONICAL;
+      if (Array.isArray(value)) {
+        const out: unknown[] = new Array(value.length);
+        for (let i = 0; i < value.length; i++) {
+          const item: unknown = value[i];
+          if (item === undefined) return NOT_CANONICAL;
+          const copy = sortedCopy(item, depth + 1);
+          if (copy === NOT_CANONICAL) return NOT_CANONICAL;
+          out[i] = copy;
+        }
+        return out;
+      }
+      const proto: unknown = Object.getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null) return NOT_CANONICAL;
+      const record = value as Record<string, unknown>;
+      const keys = Object.keys(record);
+      if (keys.length > 1) keys.sort();
+      const out: Record<string, unknown> = {};
+      for (let i = 0; i < keys.length; i++) {
+        const key = keys[i] as string;
+        if (INDEX_KEY.test(key) || key === "__proto__") return NOT_CANONICAL;
+        if (!PLAIN_STRING.test(key) && LONE_SURROGATE.test(key)) return NOT_CANONICAL;
+        const member = record[key];
+        if (member === undefined) continue;
+        const copy = sortedCopy(member, depth + 1);
+        if (copy === NOT_CANONICAL) return NOT_CANONICAL;
+        out[key] = copy;
+      }
+      return out;
+    }
+    default:
+      return NOT_CANONICAL;
+  }
 }
 
 function write(value: unknown): string | undefined {
