@@ -6,6 +6,7 @@ import { registerAnalysis } from "./commands/analysis.js";
 import { registerApply } from "./commands/apply.js";
 import { registerAudit } from "./commands/audit.js";
 import { registerCalendar } from "./commands/calendar.js";
+import { registerChange } from "./commands/change.js";
 import { registerChecklist } from "./commands/checklist.js";
 import { registerGet } from "./commands/get.js";
 import { registerInit } from "./commands/init.js";
@@ -42,6 +43,7 @@ function buildProgram(): Command {
     registerMigrate,
     registerChecklist,
     registerRollouts,
+    registerChange,
   ])
     register(program);
   for (const sub of program.commands) {

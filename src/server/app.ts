@@ -9,6 +9,7 @@ import { openApiDocument } from "./openapi.js";
 import { sendProblem } from "./problem.js";
 import { registerArtifactRoutes } from "./routes/artifacts.js";
 import { registerCalendarRoutes } from "./routes/calendar.js";
+import { registerChangeRoutes } from "./routes/changes.js";
 import { registerChecklistRoutes } from "./routes/checklists.js";
 import { registerCommunicationRoutes } from "./routes/communications.js";
 import { FILES_MEDIA_TYPE, registerDocumentRoutes } from "./routes/documents.js";
@@ -90,6 +91,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerPlanRoutes(app, store, now);
   registerCalendarRoutes(app, store, now);
   registerChecklistRoutes(app, store, now);
+  registerChangeRoutes(app, store, now);
   registerCommunicationRoutes(app, store);
   registerRunRoutes(
     app,

@@ -1,5 +1,6 @@
 import { DOCUMENT_KINDS } from "../core/documents/document-kinds.js";
 import { kindJsonSchema } from "../core/documents/json-schema.js";
+import { CHANGE_OPERATIONS } from "./changes/change-operations.js";
 import { ROLLOUT_OPERATIONS } from "./rollout-openapi.js";
 import { COMMUNICATION_OPERATIONS } from "./routes/communications.js";
 
@@ -438,6 +439,7 @@ export function openApiDocument(
     ...PLAN_OPERATIONS,
     ...RUN_OPERATIONS,
     ...ROLLOUT_OPERATIONS,
+    ...CHANGE_OPERATIONS,
     ...COMMUNICATION_OPERATIONS,
     ...extraOperations,
   })) {

@@ -3,6 +3,8 @@ import type { SourceFile } from "../core/documents/yaml-source.js";
 import type { StoreConfig } from "../store/database.js";
 import { openStore, type Store } from "../store/store.js";
 import { buildApp, REDACTED_LOG_PATHS } from "./app.js";
+import { changeFactsLookup } from "./changes/change-facts-lookup.js";
+import { startChangeUpkeep } from "./changes/change-upkeep.js";
 import { type EngineOptions, startEngine } from "./engine-runtime.js";
 import { type AnchorSchedule, anchorScheduleFromEnv, startAnchoring } from "./notify/audit-anchoring.js";
 import { type NotificationRuntimeOptions, startNotifications } from "./notify/notification-runtime.js";
@@ -71,10 +73,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
           ...options.engineOptions,
           log: { info: (m, f) => app.log.info(f ?? {}, m), warn: (m, f) => app.log.warn(f ?? {}, m) },
         });
+  const stopChangeUpkeep = startChangeUpkeep(store, (m) => app.log.warn(m));
   const notifications =
     options.notifications === false
       ? undefined
-      : await startNotifications(store, { log, ...options.notifications });
+      : await startNotifications(store, { log, changes: changeFactsLookup(store), ...options.notifications });
   const address = await app.listen({ port: options.port, host: options.host });
   process.stdout.write(
     `Upshift listening on ${address} (store: ${store.database.dialect} at ${store.database.location}); API docs at ${address}/docs\n`,
@@ -82,6 +85,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
+      stopChangeUpkeep();
       await engine?.worker.stop();
       await notifications?.stop();
       await anchoring?.stop();

@@ -34,6 +34,10 @@ export interface TokenTable {
   created_at: string;
   revoked_at: string | null;
   last_used_at: string | null;
+  /** Who the token acts for in approvals (defaults to its name); migration 0006. */
+  identity: string | null;
+  /** JSON array of the approver groups the identity belongs to; migration 0006. */
+  groups: string | null;
 }
 
 export interface RunTable {
@@ -156,6 +160,56 @@ export interface BackfillCheckpointTable {
   finished_at: number | null;
 }
 
+/** A change request: the core's ChangeRequest in `body`, with columns to query by. */
+export interface ChangeTable {
+  seq: number;
+  number: string;
+  type: string;
+  state: string;
+  release: string;
+  environment: string;
+  window_start: number | null;
+  window_end: number | null;
+  requested_by: string;
+  body: string;
+  details: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Every approval or rejection ever given, with why its round ended (a projection of the body). */
+export interface ChangeApprovalTable {
+  id: Generated<number>;
+  change_number: string;
+  round: number;
+  identity: string;
+  groups: string;
+  decision: string;
+  comment: string | null;
+  at: number;
+  level: number;
+  expires_at: number | null;
+  ended: string | null;
+}
+
+export interface ChangeRunTable {
+  change_number: string;
+  run_id: string;
+  started_by: string;
+  linked_at: number;
+}
+
+/** Closed changes per service: the inputs of its change success score. */
+export interface ServiceChangeHistoryTable {
+  id: Generated<number>;
+  service: string;
+  environment: string;
+  change_number: string;
+  outcome: string;
+  incidents: string;
+  at: number;
+}
+
 export interface Schema {
   plans: PlanTable;
   runs: RunTable;
@@ -193,4 +247,8 @@ export interface ArtifactTable {
   path: string | null;
   registered_at: number;
   registered_by: string;
+  changes: ChangeTable;
+  change_approvals: ChangeApprovalTable;
+  change_runs: ChangeRunTable;
+  service_change_history: ServiceChangeHistoryTable;
 }

@@ -1,6 +1,7 @@
 import type { WakeUpPort } from "../core/run/run-store-port.js";
 import { ArtifactRepository } from "./artifact-repository.js";
 import { AuditRepository } from "./audit-repository.js";
+import { ChangeRepository } from "./change-repository.js";
 import { type Database, openDatabase, type StoreConfig } from "./database.js";
 import { DocumentRepository } from "./document-repository.js";
 import { NotificationRepository } from "./notification-repository.js";
@@ -21,6 +22,7 @@ export interface Store {
   /** Manual checklist ticks and fired rollback triggers. */
   readonly verification: VerificationRepository;
   readonly artifacts: ArtifactRepository;
+  readonly changes: ChangeRepository;
   /** The notification outbox and the archive of what each change communicated. */
   readonly notifications: NotificationRepository;
   /** Wake-ups for engine workers when steps become ready. */
@@ -48,6 +50,7 @@ export async function openStore(config: StoreConfig): Promise<Store> {
     audit,
     verification: new VerificationRepository(database, audit, () => wakeUps.notify()),
     artifacts: new ArtifactRepository(database, audit),
+    changes: new ChangeRepository(database, audit),
     notifications: new NotificationRepository(database, audit),
     wakeUps,
     close: async () => {

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import type { Role } from "../core/auth/role.js";
-import { ConflictError, NotFoundError } from "../core/errors/domain-error.js";
+import { ConflictError, InputError, NotFoundError } from "../core/errors/domain-error.js";
 import type { AuditRepository } from "./audit-repository.js";
 import type { Database } from "./database.js";
 
@@ -11,6 +11,36 @@ export interface TokenInfo {
   readonly createdAt: string;
   readonly revokedAt: string | null;
   readonly lastUsedAt: string | null;
+  /** Who the token acts for in approvals and separation of duties; its name unless set. */
+  readonly identity: string;
+  /** Approver groups of the identity, which Policy approval rules name. */
+  readonly groups: readonly string[];
+}
+
+/** Optional approval identity and groups of a new token. */
+export interface TokenIdentity {
+  readonly identity?: string;
+  readonly groups?: readonly string[];
+}
+
+const GROUP_NAME = /^[a-z0-9]([-a-z0-9_.]*[a-z0-9])?$/;
+
+function parseGroups(text: string | null): string[] {
+  if (text === null || text === "") return [];
+  const parsed = JSON.parse(text) as unknown;
+  return Array.isArray(parsed) ? parsed.filter((g): g is string => typeof g === "string") : [];
+}
+
+function checkIdentity(identity: TokenIdentity): void {
+  if (identity.identity !== undefined && identity.identity.trim() === "")
+    throw new InputError("token.identity", "--identity must not be blank");
+  for (const group of identity.groups ?? []) {
+    if (!GROUP_NAME.test(group))
+      throw new InputError(
+        "token.group",
+        `group "${group}" is not a valid group name: use lowercase letters, digits, "-", "_" or ".", such as "cab" or "app-owners"`,
+      );
+  }
 }
 
 const PREFIX = "upshift_";
@@ -27,7 +57,13 @@ export class TokenRepository {
     private readonly audit: AuditRepository,
   ) {}
 
-  async create(name: string, role: Role, now: Date): Promise<{ token: string; info: TokenInfo }> {
+  async create(
+    name: string,
+    role: Role,
+    now: Date,
+    who: TokenIdentity = {},
+  ): Promise<{ token: string; info: TokenInfo }> {
+    checkIdentity(who);
     const active = await this.database.db
       .selectFrom("api_tokens")
       .select("id")
@@ -47,6 +83,8 @@ export class TokenRepository {
       createdAt: now.toISOString(),
       revokedAt: null,
       lastUsedAt: null,
+      identity: who.identity?.trim() ?? name,
+      groups: [...new Set(who.groups ?? [])].sort(),
     };
     await this.database.db.transaction().execute(async (trx) => {
       await trx
@@ -59,6 +97,8 @@ export class TokenRepository {
           created_at: info.createdAt,
           revoked_at: null,
           last_used_at: null,
+          identity: info.identity,
+          groups: JSON.stringify(info.groups),
         })
         .execute();
       // Never the secret: only who got which role.
@@ -68,7 +108,7 @@ export class TokenRepository {
           actor: "store",
           action: "token.create",
           subject: `token/${info.id}`,
-          data: { name, role },
+          data: { name, role, identity: info.identity, groups: info.groups },
         },
       ]);
     });
@@ -84,6 +124,8 @@ export class TokenRepository {
       createdAt: r.created_at,
       revokedAt: r.revoked_at,
       lastUsedAt: r.last_used_at,
+      identity: r.identity ?? r.name,
+      groups: parseGroups(r.groups),
     }));
   }
 
@@ -143,6 +185,8 @@ export class TokenRepository {
       createdAt: row.created_at,
       revokedAt: null,
       lastUsedAt: now.toISOString(),
+      identity: row.identity ?? row.name,
+      groups: parseGroups(row.groups),
     };
   }
 }

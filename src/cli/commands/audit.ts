@@ -5,6 +5,7 @@ import type { AuditRepository } from "../../store/audit-repository.js";
 import { CliError, EXIT } from "../exit-codes.js";
 import type { GlobalOptions } from "../global-options.js";
 import { parseOutputFormat } from "../output.js";
+import { registerAuditExport } from "./audit-export.js";
 
 async function withAudit<T>(
   command: Command,
@@ -78,6 +79,7 @@ async function anchorWebhook(url: string, secretRef: string) {
  */
 export function registerAudit(program: Command): void {
   const audit = program.command("audit").description("verify and anchor the hash-chained audit log");
+  registerAuditExport(audit);
   audit
     .command("verify")
     .description("walk the chain and name the first entry edited, deleted, inserted, reordered or truncated")

@@ -27,24 +27,38 @@ export function registerToken(program: Command): void {
     .description("create a token and print it once")
     .requiredOption("--name <name>", "who or what uses the token")
     .requiredOption("--role <role>", ROLES.join(" | "))
+    .option("--identity <identity>", "who the token acts for in approvals (default: its name)")
+    .option("--groups <groups>", "approver groups of the identity, comma-separated (e.g. cab,dba)")
     .option("-o, --output <format>", "text or json", "text")
-    .action(async (options: { name: string; role: string; output: string }, command: Command) => {
-      const format = parseOutputFormat(options.output, ["text", "json"]);
-      if (!isRole(options.role))
-        throw new CliError(`--role must be one of ${ROLES.join(", ")}; got "${options.role}"`, EXIT.usage);
-      const role = options.role;
-      const created = await withStore(command, (store) =>
-        store.tokens.create(options.name, role, new Date()),
-      );
-      if (format === "json")
-        process.stdout.write(`${JSON.stringify({ token: created.token, ...created.info }, null, 2)}\n`);
-      else {
-        process.stdout.write(`${created.token}\n`);
-        process.stderr.write(
-          `token "${options.name}" (${role}) created; it is shown only now — store it safely\n`,
+    .action(
+      async (
+        options: { name: string; role: string; identity?: string; groups?: string; output: string },
+        command: Command,
+      ) => {
+        const format = parseOutputFormat(options.output, ["text", "json"]);
+        if (!isRole(options.role))
+          throw new CliError(`--role must be one of ${ROLES.join(", ")}; got "${options.role}"`, EXIT.usage);
+        const role = options.role;
+        const groups = (options.groups ?? "")
+          .split(",")
+          .map((g) => g.trim())
+          .filter((g) => g !== "");
+        const created = await withStore(command, (store) =>
+          store.tokens.create(options.name, role, new Date(), {
+            ...(options.identity !== undefined ? { identity: options.identity } : {}),
+            groups,
+          }),
         );
-      }
-    });
+        if (format === "json")
+          process.stdout.write(`${JSON.stringify({ token: created.token, ...created.info }, null, 2)}\n`);
+        else {
+          process.stdout.write(`${created.token}\n`);
+          process.stderr.write(
+            `token "${options.name}" (${role}, identity ${created.info.identity}${groups.length > 0 ? `, groups ${created.info.groups.join(",")}` : ""}) created; it is shown only now — store it safely\n`,
+          );
+        }
+      },
+    );
   token
     .command("list")
     .description("list tokens (never their secrets)")
@@ -54,8 +68,17 @@ export function registerToken(program: Command): void {
       const list = await withStore(command, (store) => store.tokens.list());
       printResult(format, list, () =>
         renderTable(
-          ["id", "name", "role", "created", "last used", "revoked"],
-          list.map((t) => [t.id, t.name, t.role, t.createdAt, t.lastUsedAt ?? "", t.revokedAt ?? ""]),
+          ["id", "name", "role", "identity", "groups", "created", "last used", "revoked"],
+          list.map((t) => [
+            t.id,
+            t.name,
+            t.role,
+            t.identity,
+            t.groups.join(","),
+            t.createdAt,
+            t.lastUsedAt ?? "",
+            t.revokedAt ?? "",
+          ]),
         ),
       );
     });

@@ -11,7 +11,7 @@ import type { Store } from "../../store/store.js";
 import { requireRole } from "../auth.js";
 
 /** Plans a release from the stored documents; returns the generations it used. */
-async function planFromStore(
+export async function planFromStore(
   store: Store,
   release: string,
   environment?: string,

@@ -6,6 +6,8 @@ import { isSignalKind, SIGNAL_KINDS, SIGNAL_ROLE } from "../../core/run/signal.j
 import type { RunRecord, StepRecord } from "../../store/run-repository.js";
 import type { Store } from "../../store/store.js";
 import { requireRole } from "../auth.js";
+import { ChangeGate } from "../changes/change-gate.js";
+import { ChangeService } from "../changes/change-service.js";
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -88,6 +90,7 @@ export function registerRunRoutes(
   now: () => Date,
   planner?: RunPlanner,
 ): void {
+  const gate = new ChangeGate(store, new ChangeService(store));
   app.post("/v1/runs", async (request, reply) => {
     const principal = requireRole(request, "operator");
     const body = parseJson(request.body);
@@ -99,7 +102,11 @@ export function registerRunRoutes(
       plan = await planner(body.release, body.environment);
     } else
       throw new InputError("run.bad-request", 'send {"release": R, "environment": E} or {"plan": {...}}');
+    // Protected environments admit a run only inside an authorized change's window.
+    const actor = { identity: principal.identity, name: principal.name };
+    const change = await gate.admit(plan.release, plan.environment, actor, now().getTime());
     const run = await store.runs.createRun(plan, { startedBy: principal.name, now: now().getTime() });
+    if (change !== undefined) await gate.link(change, run.id, actor, now().getTime());
     const got = await store.runs.getRun(run.id);
     return reply.code(201).send(presentRun(run, got?.steps));
   });

@@ -53,6 +53,14 @@ export const policySpec = z.strictObject({
     })
     .optional(),
   rollbackTriggers: z.array(rollbackTriggerSchema).optional(),
+  auditWindows: z
+    .strictObject({
+      approverGroup: z.string().min(1).meta({
+        description:
+          "group whose approval a change inside an audit window needs besides the usual ones; without it such changes are refused",
+      }),
+    })
+    .optional(),
   notifications: notificationsSpec.optional(),
 });
 
