@@ -225,6 +225,10 @@ export interface Schema {
   backfill_checkpoints: BackfillCheckpointTable;
   checklist_ticks: ChecklistTickTable;
   artifacts: ArtifactTable;
+  changes: ChangeTable;
+  change_approvals: ChangeApprovalTable;
+  change_runs: ChangeRunTable;
+  service_change_history: ServiceChangeHistoryTable;
 }
 
 /** A person's pass or fail of one item of a step's manual checklist (migration 0008). */
@@ -247,8 +251,4 @@ export interface ArtifactTable {
   path: string | null;
   registered_at: number;
   registered_by: string;
-  changes: ChangeTable;
-  change_approvals: ChangeApprovalTable;
-  change_runs: ChangeRunTable;
-  service_change_history: ServiceChangeHistoryTable;
 }
