@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { validateSources } from "../documents/validate-documents.js";
+import { renderAgenda } from "./agenda.js";
 import { indexCalendars } from "./calendar-index.js";
 import type { CalendarWorld } from "./calendar-world.js";
 import { checkSlot } from "./check-slot.js";
@@ -83,6 +84,7 @@ describe("Release bookings", () => {
         start: at("2027-04-05T06:00:00Z"),
         end: at("2027-04-05T10:00:00Z"),
         units: 1,
+        environment: "staging",
         owner: "commerce",
       },
       {
@@ -92,9 +94,22 @@ describe("Release bookings", () => {
         start: at("2027-04-05T12:00:00Z"),
         end: at("2027-04-05T14:00:00Z"),
         units: 1,
+        environment: "prod",
         owner: "commerce",
       },
     ]);
+  });
+
+  it("shows bookings in the agenda of their environment, not of others", () => {
+    const world = worldFromDocuments(load(fleet));
+    const day = { start: at("2027-04-05T00:00:00Z"), end: at("2027-04-06T00:00:00Z") };
+    expect(renderAgenda(world, day, { environment: "staging", timeZone: "Europe/Berlin" })).toBe(
+      "2027-04-05 Mon\n  08:00–12:00 +02:00              booking     qa-env ×1 for spring: staging tests — owner commerce\n",
+    );
+    expect(renderAgenda(world, day, { environment: "prod" })).toContain(
+      "dba-team ×1 for spring: prod migration",
+    );
+    expect(renderAgenda(world, day, { environment: "prod" })).not.toContain("qa-env");
   });
 
   it("gives the needs of one environment's slot, relative to its start", () => {

@@ -52,6 +52,7 @@ export function releaseBookings(name: string, spec: ReleaseSpec): readonly Booki
       start: range.start,
       end: range.end,
       units: b.units ?? 1,
+      environment: b.environment,
       ...(spec.owner === undefined ? {} : { owner: spec.owner }),
     });
   }
