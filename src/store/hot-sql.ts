@@ -17,7 +17,9 @@ export async function hotQuery<R>(
   params: readonly unknown[],
 ): Promise<R[]> {
   if (database.sqlite !== undefined) {
-    // Only ever called inside a Kysely transaction: the connection is ours until it commits.
+    // Inside a Kysely transaction the connection is ours until it commits; outside one, another
+    // flow's open transaction could be holding it, and this statement would land in that.
+    if (!executor.isTransaction) throw new Error("hotQuery on SQLite runs only inside a transaction");
     const statement = database.sqlite.prepare(text);
     if (statement.reader) return statement.all(params) as R[];
     statement.run(params);

@@ -314,7 +314,15 @@ export class RunRepository implements RunStorePort {
    * are claiming (FOR UPDATE SKIP LOCKED); SQLite has one writer.
    */
   async claim(owner: string, leaseMs: number, limit: number, now: number): Promise<ClaimedStep[]> {
-    // In a transaction: on SQLite the hot path's statements need the connection held (hot-sql.ts).
+    if (this.pg) {
+      // One autocommit statement; takeovers (rare) are recorded after it.
+      const events: EventRow[] = [];
+      const claimed = await this.claimWithin(this.database.db, owner, leaseMs, limit, now, events);
+      if (events.length > 0)
+        await this.database.db.transaction().execute((trx) => this.insertEventRows(trx, events));
+      return claimed;
+    }
+    // On SQLite the hot path's statements need the connection held by a transaction (hot-sql.ts).
     return this.database.db.transaction().execute(async (trx) => {
       const events: EventRow[] = [];
       const claimed = await this.claimWithin(trx, owner, leaseMs, limit, now, events);
