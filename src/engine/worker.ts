@@ -33,6 +33,13 @@ const DEFAULT_RETRY: RetryPolicy = {
 };
 const silent: WorkerLog = { info: () => {}, warn: () => {} };
 
+interface PendingOutcome {
+  readonly fence: Fence;
+  readonly outcome: StepOutcome;
+  readonly done: (ok: boolean) => void;
+  readonly fail: (e: unknown) => void;
+}
+
 /**
  * One engine worker: claims due steps, runs their handlers under a heartbeated lease, and records
  * outcomes with fenced writes. Any number of workers (one per replica) can share one database.
@@ -131,28 +138,26 @@ export class Worker {
 
   private async loop(): Promise<void> {
     while (this.running) {
-      const free = this.concurrency - this.inflight.size;
       let claimed: ClaimedStep[] = [];
-      if (free > 0) {
-        try {
+      let free = this.concurrency - this.inflight.size;
+      try {
+        if (this.pendingOutcomes.length > 0) {
+          // Outcomes waiting to be recorded: write them and claim their successors in one
+          // transaction. Their steps are about to leave `inflight`, so their slots count as free.
+          await new Promise((resolve) => setImmediate(resolve)); // gather this tick's outcomes
+          const batch = this.pendingOutcomes.splice(0);
+          free += batch.length;
+          claimed = await this.flush(batch, free);
+        } else if (free > 0) {
           claimed = await this.options.store.claim(this.options.id, this.leaseMs, free, this.clock());
-        } catch (error) {
-          this.log.warn("claim failed; retrying", { error: String(error) });
-          await this.sleep(this.pollMs);
-          continue;
         }
+      } catch (error) {
+        this.log.warn("claim failed; retrying", { error: String(error) });
+        await this.sleep(this.pollMs);
+        continue;
       }
-      for (const step of claimed) {
-        this.options.onDispatch?.(
-          step,
-          step.readyAt === null ? 0 : Math.max(0, step.claimedAt - step.readyAt),
-        );
-        const p = this.execute(step).finally(() => {
-          this.inflight.delete(p);
-          this.kick();
-        });
-        this.inflight.add(p);
-      }
+      this.dispatch(claimed);
+      if (this.pendingOutcomes.length > 0) continue;
       if (claimed.length > 0 && claimed.length === free) continue;
       if (free <= 0) {
         // Every slot is busy: the next finished step kicks the loop; no need to look for timers.
@@ -167,6 +172,37 @@ export class Worker {
         // The poll below still runs; a database blip must not stop the worker.
       }
       await this.sleep(wait);
+    }
+    // Outcomes that arrived while stopping are still recorded (without claiming more work).
+    const rest = this.pendingOutcomes.splice(0);
+    if (rest.length > 0) await this.flush(rest, 0).catch(() => {});
+  }
+
+  private dispatch(claimed: readonly ClaimedStep[]): void {
+    for (const step of claimed) {
+      this.options.onDispatch?.(step, step.readyAt === null ? 0 : Math.max(0, step.claimedAt - step.readyAt));
+      const p = this.execute(step).finally(() => {
+        this.inflight.delete(p);
+        this.kick();
+      });
+      this.inflight.add(p);
+    }
+  }
+
+  /** Records a batch of outcomes (group commit), claiming up to `limit` steps in the same transaction. */
+  private async flush(batch: readonly PendingOutcome[], limit: number): Promise<ClaimedStep[]> {
+    try {
+      const { recorded, claimed } = await this.options.store.completeAndClaim(
+        batch.map(({ fence, outcome }) => ({ fence, outcome })),
+        this.clock(),
+        this.retry,
+        limit > 0 ? { owner: this.options.id, leaseMs: this.leaseMs, limit } : undefined,
+      );
+      for (const [i, b] of batch.entries()) b.done(recorded[i] ?? false);
+      return claimed;
+    } catch (error) {
+      for (const b of batch) b.fail(error);
+      throw error;
     }
   }
 
@@ -193,41 +229,22 @@ export class Worker {
     }
   }
 
-  private pendingOutcomes: {
-    fence: Fence;
-    outcome: StepOutcome;
-    done: (ok: boolean) => void;
-    fail: (e: unknown) => void;
-  }[] = [];
-  private flushScheduled = false;
+  private readonly pendingOutcomes: PendingOutcome[] = [];
 
   /**
-   * Outcomes that finish in the same tick are written together (group commit): one transaction
-   * for many steps, the way databases batch commits.
+   * Outcomes are written together (group commit) by the claim loop, in the transaction that
+   * claims the next steps. Once the worker is stopping, the loop may be gone: write at once.
    */
   private record(fence: Fence, outcome: StepOutcome): Promise<boolean> {
     return new Promise((done, fail) => {
-      this.pendingOutcomes.push({ fence, outcome, done, fail });
-      if (this.flushScheduled) return;
-      this.flushScheduled = true;
-      setImmediate(() => {
-        this.flushScheduled = false;
-        const batch = this.pendingOutcomes.splice(0);
-        this.options.store
-          .completeMany(
-            batch.map(({ fence: f, outcome: o }) => ({ fence: f, outcome: o })),
-            this.clock(),
-            this.retry,
-          )
-          .then(
-            (oks) => {
-              for (const [i, b] of batch.entries()) b.done(oks[i] ?? false);
-            },
-            (error: unknown) => {
-              for (const b of batch) b.fail(error);
-            },
-          );
-      });
+      if (this.running) {
+        this.pendingOutcomes.push({ fence, outcome, done, fail });
+        this.kick();
+        return;
+      }
+      this.options.store
+        .completeMany([{ fence, outcome }], this.clock(), this.retry)
+        .then((oks) => done(oks[0] ?? false), fail);
     });
   }
 

@@ -25,6 +25,8 @@ export interface Database {
   readonly dialect: DialectName;
   /** Where the data lives, for messages (a path or the URL without credentials). */
   readonly location: string;
+  /** On SQLite: the connection's cached prepared statements, for the run engine's hot path (hot-sql.ts). */
+  readonly sqlite?: { prepare(text: string): SQLite.Statement };
   close(): Promise<void>;
 }
 
@@ -70,8 +72,9 @@ export async function openDatabase(config: StoreConfig): Promise<Database> {
     sqlite.pragma("busy_timeout = 5000");
     sqlite.pragma("foreign_keys = ON");
     sqlite.pragma("synchronous = NORMAL");
-    const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-    database = { db, dialect: "sqlite", location: file, close: () => db.destroy() };
+    const cached = withStatementCache(sqlite);
+    const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: cached }) });
+    database = { db, dialect: "sqlite", location: file, close: () => db.destroy(), sqlite: cached };
   }
   await migrateToLatest(database);
   return database;

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { sql, type Transaction } from "kysely";
+import { type Kysely, sql } from "kysely";
 import { ConflictError, InputError, NotFoundError } from "../core/errors/domain-error.js";
 import { newlyReady, rollbackPlan, type StepView } from "../core/run/run-graph.js";
 import { conditionsFor, deriveRunStatus, isTerminalPhase, type RunPhase } from "../core/run/run-phase.js";
@@ -11,6 +11,7 @@ import { stepRowForOutcome } from "../core/run/step-outcome-row.js";
 import type { StepState } from "../core/run/step-state.js";
 import type { AuditRepository } from "./audit-repository.js";
 import type { Database } from "./database.js";
+import { hotQuery, placeholders, repeated } from "./hot-sql.js";
 import {
   type EventRow,
   eventRow,
@@ -28,6 +29,120 @@ import type { Schema, StepTable } from "./schema.js";
 
 /** Phases that end a run's attempt: each is recorded in the audit log as `run.finish` (notifications tail it). */
 const FINISH_PHASES: ReadonlySet<RunPhase> = new Set(["Succeeded", "Failed", "RolledBack", "Aborted"]);
+// Claims up to `limit` due steps (see claim()). A failed run starts nothing new, but steps
+// already dispatched in the failing wave still finish, so the outcome does not depend on which
+// sibling a worker happened to pick first. Parameters: the unknown owner's placeholder text,
+// owner, lease expiry, due_at, heartbeat_at, claimed_at, started_at, now, limit.
+const claimSql = (lock: string) => `
+      update steps set
+        attempt = case when state in ('ready', 'running') then attempt + 1 else attempt end,
+        claim_kind = case state when 'running' then 'takeover' when 'waiting' then 'wake' else 'fresh' end,
+        message = case when state = 'running' then 'taken over after lease of ' || coalesce(lease_owner, ?) || ' expired' else message end,
+        state = 'running',
+        lease_owner = ?,
+        lease_generation = lease_generation + 1,
+        lease_expires_at = ?,
+        due_at = ?,
+        heartbeat_at = ?,
+        claimed_at = ?,
+        wake_at = null,
+        started_at = coalesce(started_at, ?)
+      where id in (select s.id from steps s join runs r on r.id = s.run_id
+          where (r.phase in ('Running', 'RollingBack') or (r.phase = 'Failed' and s.state <> 'waiting'))
+            and s.due_at <= ? and s.state in ('ready', 'waiting', 'running')
+          order by s.due_at limit ?${lock})
+      returning id, run_id, environment, key, kind, service, direction, attempt, input, output, lease_generation, claim_kind, ready_at`;
+const CLAIM_SQLITE = claimSql("");
+const CLAIM_PG = claimSql(" for update of s skip locked");
+
+type ClaimRow = Pick<
+  StepTable,
+  | "id"
+  | "run_id"
+  | "environment"
+  | "key"
+  | "kind"
+  | "service"
+  | "direction"
+  | "attempt"
+  | "input"
+  | "output"
+  | "lease_generation"
+  | "claim_kind"
+  | "ready_at"
+>;
+
+// Nearly every step's input or output is "{}": no need to parse it again and again.
+function parsedObject(text: string): Record<string, unknown> {
+  return text === "{}" ? {} : json(text);
+}
+
+// depends_on texts repeat across runs of the same plan shape; parse each distinct text once.
+const parsedDependsOn = new Map<string, readonly string[]>();
+function dependsOnOf(text: string): readonly string[] {
+  let list = parsedDependsOn.get(text);
+  if (list === undefined) {
+    list = JSON.parse(text) as string[];
+    if (parsedDependsOn.size > 10_000) parsedDependsOn.clear();
+    parsedDependsOn.set(text, list);
+  }
+  return list;
+}
+
+// Every outcome in one fenced UPDATE … FROM (VALUES …): a row is written only while its lease
+// generation is current and the step still running. Nine parameters per outcome.
+const recordOutcomesSql = (n: number) => `
+      with v(v_id, v_gen, v_state, v_message, v_output, v_wake_at, v_ready_at, v_due_at, v_finished_at) as (values ${Array.from(
+        { length: n },
+        () =>
+          "(cast(? as text), cast(? as bigint), cast(? as text), cast(? as text), cast(? as text), cast(? as bigint), cast(? as bigint), cast(? as bigint), cast(? as bigint))",
+      ).join(", ")})
+      update steps set
+        state = v.v_state,
+        message = v.v_message,
+        output = coalesce(v.v_output, steps.output),
+        wake_at = v.v_wake_at,
+        ready_at = coalesce(v.v_ready_at, steps.ready_at),
+        due_at = v.v_due_at,
+        finished_at = coalesce(v.v_finished_at, steps.finished_at),
+        lease_owner = null,
+        lease_expires_at = null
+      from v
+      where steps.id = v.v_id and steps.lease_generation = v.v_gen and steps.state = 'running'
+      returning id, key, attempt`;
+
+interface AdvanceRow {
+  id: string;
+  run_id: string;
+  key: string;
+  kind: string;
+  wave: number;
+  state: string;
+  direction: string;
+  depends_on: string;
+  message: string | null;
+  service: string | null;
+  environment: string;
+  run_phase: string;
+}
+
+// Only what readiness and status need: no inputs or outputs to read on the hot path.
+const advanceStepsSql = (n: number) =>
+  `select s.id, s.run_id, s.key, s.kind, s.wave, s.state, s.direction, s.depends_on, s.message, s.service, s.environment, r.phase as run_phase
+        from steps s join runs r on r.id = s.run_id
+        where s.run_id in (${placeholders(n)})`;
+
+const makeReadySql = (n: number) =>
+  `update steps set state = 'ready', ready_at = ?, due_at = ? where id in (${placeholders(n)}) and state = 'pending'`;
+
+const releaseLocksSql = (n: number) =>
+  `delete from run_locks where environment = ? and service in (${placeholders(n)}) and run_id = ?`;
+
+const insertEventsSql = (n: number) =>
+  `insert into run_events (run_id, at, type, step_key, data) values ${Array.from({ length: n }, () => "(?, ?, ?, ?, ?)").join(", ")}`;
+
+const UPDATE_RUN_PHASE =
+  "update runs set phase = ?, message = ?, conditions = ?, updated_at = ?, finished_at = coalesce(cast(? as bigint), finished_at) where id = ?";
 
 /** Kinds whose handlers change the world and must be reverted on abort (set by the server's registry). */
 export type RevertibleKinds = (kind: string) => boolean;
@@ -201,36 +316,46 @@ export class RunRepository implements RunStorePort {
    * are claiming (FOR UPDATE SKIP LOCKED); SQLite has one writer.
    */
   async claim(owner: string, leaseMs: number, limit: number, now: number): Promise<ClaimedStep[]> {
-    const due = sql`s.due_at <= ${now} and s.state in ('ready', 'waiting', 'running')`;
-    // A failed run starts nothing new, but steps already dispatched in the failing wave still finish,
-    // so the outcome does not depend on which sibling a worker happened to pick first.
-    const dispatching = sql`(r.phase in ('Running', 'RollingBack') or (r.phase = 'Failed' and s.state <> 'waiting'))`;
-    const candidates = this.pg
-      ? sql`select s.id from steps s join runs r on r.id = s.run_id
-          where ${dispatching} and (${due})
-          order by s.due_at limit ${limit} for update of s skip locked`
-      : sql`select s.id from steps s join runs r on r.id = s.run_id
-          where ${dispatching} and (${due})
-          order by s.due_at limit ${limit}`;
-    const claimed = await sql<StepTable>`
-      update steps set
-        attempt = case when state in ('ready', 'running') then attempt + 1 else attempt end,
-        claim_kind = case state when 'running' then 'takeover' when 'waiting' then 'wake' else 'fresh' end,
-        message = case when state = 'running' then 'taken over after lease of ' || coalesce(lease_owner, '?') || ' expired' else message end,
-        state = 'running',
-        lease_owner = ${owner},
-        lease_generation = lease_generation + 1,
-        lease_expires_at = ${now + leaseMs},
-        due_at = ${now + leaseMs},
-        heartbeat_at = ${now},
-        claimed_at = ${now},
-        wake_at = null,
-        started_at = coalesce(started_at, ${now})
-      where id in (${candidates})
-      returning *`.execute(this.database.db);
-    if (claimed.rows.length === 0) return [];
+    if (this.pg) {
+      // One autocommit statement; takeovers (rare) are recorded after it.
+      const events: EventRow[] = [];
+      const claimed = await this.claimWithin(this.database.db, owner, leaseMs, limit, now, events);
+      if (events.length > 0)
+        await this.database.db.transaction().execute((trx) => this.insertEventRows(trx, events));
+      return claimed;
+    }
+    // On SQLite the hot path's statements need the connection held by a transaction (hot-sql.ts).
+    return this.database.db.transaction().execute(async (trx) => {
+      const events: EventRow[] = [];
+      const claimed = await this.claimWithin(trx, owner, leaseMs, limit, now, events);
+      await this.insertEventRows(trx, events);
+      return claimed;
+    });
+  }
+
+  /** The claim statement, run on `executor` (the database, or a group commit's transaction); takeovers become events. */
+  private async claimWithin(
+    executor: Kysely<Schema>,
+    owner: string,
+    leaseMs: number,
+    limit: number,
+    now: number,
+    events: EventRow[],
+  ): Promise<ClaimedStep[]> {
+    const claimed = await hotQuery<ClaimRow>(this.database, executor, this.pg ? CLAIM_PG : CLAIM_SQLITE, [
+      "?",
+      owner,
+      now + leaseMs,
+      now + leaseMs,
+      now,
+      now,
+      now,
+      now,
+      limit,
+    ]);
+    if (claimed.length === 0) return [];
     const result: ClaimedStep[] = [];
-    for (const r of claimed.rows) {
+    for (const r of claimed) {
       const takeover = r.claim_kind === "takeover";
       result.push({
         id: r.id,
@@ -241,24 +366,23 @@ export class RunRepository implements RunStorePort {
         service: r.service,
         direction: r.direction as "forward" | "rollback",
         attempt: Number(r.attempt),
-        input: json(r.input),
-        output: json(r.output),
+        input: parsedObject(r.input),
+        output: parsedObject(r.output),
         generation: Number(r.lease_generation),
         takeover,
         readyAt: r.ready_at === null ? null : Number(r.ready_at),
         claimedAt: now,
       });
     }
-    if (result.some((c) => c.takeover)) {
-      await this.database.db.transaction().execute(async (trx) => {
-        for (const c of result.filter((x) => x.takeover))
-          await this.event(trx, c.runId, now, "step.takeover", c.key, {
+    for (const c of result)
+      if (c.takeover)
+        events.push(
+          eventRow(c.runId, now, "step.takeover", c.key, {
             owner,
             attempt: c.attempt,
             generation: c.generation,
-          });
-      });
-    }
+          }),
+        );
     return result;
   }
 
@@ -320,7 +444,26 @@ export class RunRepository implements RunStorePort {
     retry: RetryPolicy,
   ): Promise<boolean[]> {
     if (items.length === 0) return [];
-    const results = await this.database.db.transaction().execute(async (trx) => {
+    return (await this.completeAndClaim(items, now, retry, undefined)).recorded;
+  }
+
+  /**
+   * Group commit and the next claim in one transaction: records the outcomes, advances their
+   * runs, then claims up to `claim.limit` due steps (those just made ready included), so a busy
+   * worker pays one commit per cycle instead of two.
+   */
+  async completeAndClaim(
+    items: readonly { fence: Fence; outcome: StepOutcome }[],
+    now: number,
+    retry: RetryPolicy,
+    claim: { owner: string; leaseMs: number; limit: number } | undefined,
+  ): Promise<{ recorded: boolean[]; claimed: ClaimedStep[] }> {
+    if (items.length === 0)
+      return {
+        recorded: [],
+        claimed: claim === undefined ? [] : await this.claim(claim.owner, claim.leaseMs, claim.limit, now),
+      };
+    const result = await this.database.db.transaction().execute(async (trx) => {
       const runIds: string[] = [];
       for (const item of items) {
         let runId = item.fence.runId;
@@ -341,14 +484,18 @@ export class RunRepository implements RunStorePort {
           trx,
         );
       const events: EventRow[] = [];
-      const ok = await this.recordOutcomes(trx, items, runIds, now, retry, events);
+      const recorded = await this.recordOutcomes(trx, items, runIds, now, retry, events);
       await this.advanceMany(trx, distinctRuns, now, events);
-      await insertEvents(trx, events);
+      const claimed =
+        claim === undefined || claim.limit <= 0
+          ? []
+          : await this.claimWithin(trx, claim.owner, claim.leaseMs, claim.limit, now, events);
+      await this.insertEventRows(trx, events);
       await this.notify(trx);
-      return ok;
+      return { recorded, claimed };
     });
-    if (results.some(Boolean)) this.onReady();
-    return results;
+    if (result.recorded.some(Boolean)) this.onReady();
+    return result;
   }
 
   /**
@@ -378,28 +525,26 @@ export class RunRepository implements RunStorePort {
       row: stepRowForOutcome(outcome, attempts.get(fence.stepId) ?? 0, now, retry),
       outcome,
     }));
-    const big = (v: number | null) => sql`cast(${v} as bigint)`;
-    const text = (v: string | null) => sql`cast(${v} as text)`;
-    const values = rows.map(
-      ({ fence, row }) =>
-        sql`(${text(fence.stepId)}, ${big(fence.generation)}, ${text(row.state)}, ${text(row.message)}, ${text(row.output)}, ${big(row.wakeAt)}, ${big(row.readyAt)}, ${big(row.dueAt)}, ${big(row.finishedAt)})`,
+    const params: unknown[] = [];
+    for (const { fence, row } of rows)
+      params.push(
+        fence.stepId,
+        fence.generation,
+        row.state,
+        row.message,
+        row.output,
+        row.wakeAt,
+        row.readyAt,
+        row.dueAt,
+        row.finishedAt,
+      );
+    const updated = await hotQuery<{ id: string; key: string; attempt: number }>(
+      this.database,
+      trx,
+      repeated("record-outcomes", rows.length, recordOutcomesSql),
+      params,
     );
-    const updated = await sql<{ id: string; key: string; attempt: number }>`
-      with v(v_id, v_gen, v_state, v_message, v_output, v_wake_at, v_ready_at, v_due_at, v_finished_at) as (values ${sql.join(values)})
-      update steps set
-        state = v.v_state,
-        message = v.v_message,
-        output = coalesce(v.v_output, steps.output),
-        wake_at = v.v_wake_at,
-        ready_at = coalesce(v.v_ready_at, steps.ready_at),
-        due_at = v.v_due_at,
-        finished_at = coalesce(v.v_finished_at, steps.finished_at),
-        lease_owner = null,
-        lease_expires_at = null
-      from v
-      where steps.id = v.v_id and steps.lease_generation = v.v_gen and steps.state = 'running'
-      returning id, key, attempt`.execute(trx);
-    const byId = new Map(updated.rows.map((r) => [r.id, r]));
+    const byId = new Map(updated.map((r) => [r.id, r]));
     return rows.map(({ fence, row, outcome }, i) => {
       const r = byId.get(fence.stepId);
       if (r === undefined) return false;
@@ -437,23 +582,12 @@ export class RunRepository implements RunStorePort {
     if (runIds.length === 0) return;
     // Only what readiness and status need: no inputs or outputs to parse on the hot path.
     // Raw SQL on the hot path: the builder's per-call compile costs more than the query on SQLite.
-    const rows = (
-      await sql<{
-        id: string;
-        run_id: string;
-        key: string;
-        kind: string;
-        wave: number;
-        state: string;
-        direction: string;
-        depends_on: string;
-        message: string | null;
-        run_phase: string;
-      }>`
-        select s.id, s.run_id, s.key, s.kind, s.wave, s.state, s.direction, s.depends_on, s.message, r.phase as run_phase
-        from steps s join runs r on r.id = s.run_id
-        where s.run_id in (${sql.join([...runIds])})`.execute(trx)
-    ).rows;
+    const rows = await hotQuery<AdvanceRow>(
+      this.database,
+      trx,
+      repeated("advance-steps", runIds.length, advanceStepsSql),
+      runIds,
+    );
     const byRun = new Map<string, typeof rows>();
     for (const r of rows) byRun.set(r.run_id, [...(byRun.get(r.run_id) ?? []), r]);
     const readyIds: string[] = [];
@@ -463,7 +597,7 @@ export class RunRepository implements RunStorePort {
         key: r.key,
         kind: r.kind,
         wave: r.wave,
-        dependsOn: JSON.parse(r.depends_on) as string[],
+        dependsOn: dependsOnOf(r.depends_on),
         state: r.state as StepState,
         direction: r.direction as "forward" | "rollback",
         input: {},
@@ -488,17 +622,14 @@ export class RunRepository implements RunStorePort {
       );
       if (status.phase === phase) continue;
       const terminal = isTerminalPhase(status.phase);
-      await trx
-        .updateTable("runs")
-        .set({
-          phase: status.phase,
-          message: status.message,
-          conditions: JSON.stringify(conditionsFor(status, new Date(now).toISOString())),
-          updated_at: now,
-          ...(terminal ? { finished_at: now } : {}),
-        })
-        .where("id", "=", runId)
-        .execute();
+      await hotQuery(this.database, trx, UPDATE_RUN_PHASE, [
+        status.phase,
+        status.message,
+        JSON.stringify(conditionsFor(status, new Date(now).toISOString())),
+        now,
+        terminal ? now : null,
+        runId,
+      ]);
       events.push(
         eventRow(runId, now, "run.phase", null, { from: phase, to: status.phase, message: status.message }),
       );
@@ -512,12 +643,41 @@ export class RunRepository implements RunStorePort {
             data: { phase: status.phase, from: phase, message: status.message },
           },
         ]);
-      if (terminal) await trx.deleteFrom("run_locks").where("run_id", "=", runId).execute();
+      if (terminal) await this.releaseLocks(trx, runId, runRows);
     }
     if (readyIds.length > 0)
-      await sql`update steps set state = 'ready', ready_at = ${now}, due_at = ${now} where id in (${sql.join(readyIds)}) and state = 'pending'`.execute(
-        trx,
-      );
+      await hotQuery(this.database, trx, repeated("make-ready", readyIds.length, makeReadySql), [
+        now,
+        now,
+        ...readyIds,
+      ]);
+  }
+
+  /** One multi-row insert of a transaction's events, as a fixed text per row count (hot path). */
+  private async insertEventRows(trx: Trx, events: readonly EventRow[]): Promise<void> {
+    if (events.length === 0) return;
+    const params: unknown[] = [];
+    for (const e of events) params.push(e.run_id, e.at, e.type, e.step_key, e.data);
+    await hotQuery(this.database, trx, repeated("insert-events", events.length, insertEventsSql), params);
+  }
+
+  /**
+   * Deletes a finished run's locks through the (service, environment) primary key: its steps name
+   * every service it locked, and run_locks has no index on run_id (a scan per finished run).
+   */
+  private async releaseLocks(
+    trx: Trx,
+    runId: string,
+    steps: readonly { service: string | null; environment: string }[],
+  ): Promise<void> {
+    const services = [...new Set(steps.flatMap((r) => (r.service === null ? [] : [r.service])))];
+    const environment = steps[0]?.environment;
+    if (services.length === 0 || environment === undefined) return;
+    await hotQuery(this.database, trx, repeated("release-locks", services.length, releaseLocksSql), [
+      environment,
+      ...services,
+      runId,
+    ]);
   }
 
   async nextDueAt(now: number): Promise<number | null> {

@@ -222,6 +222,100 @@ describe("upshift plan from files", () => {
 });
 
 describe("upshift calendar and schedule from files", () => {
+  it("checks a release's bookings against a concurrent track and schedules a cutover across regions", () => {
+    const cal = ["-f", "examples/calendar"];
+    const busy = runCli([
+      "calendar",
+      "check",
+      ...cal,
+      "--env",
+      "staging-eu",
+      "--release",
+      "ledger-3",
+      "--start",
+      "2027-03-02T09:00:00Z",
+      "--end",
+      "2027-03-02T10:00:00Z",
+      "-o",
+      "json",
+    ]);
+    expect(busy.code).toBe(3);
+    expect(JSON.parse(busy.stdout).conflicts).toEqual([
+      expect.objectContaining({ kind: "resource", resource: "qa-env", bookings: ["search-5-1: load tests"] }),
+    ]);
+    const staging = JSON.parse(
+      runCli([
+        "schedule",
+        ...cal,
+        "--release",
+        "ledger-3",
+        "--env",
+        "staging-eu",
+        "--after",
+        "2027-03-02T07:00:00Z",
+        "--count",
+        "1",
+        "-o",
+        "json",
+      ]).stdout,
+    );
+    // qa-env is held by search-5-1 until 13:00Z.
+    expect(staging.slots[0].start).toBe("2027-03-02T13:00:00Z");
+    const sun = runCli([
+      "schedule",
+      ...cal,
+      "--release",
+      "ledger-3",
+      "--env",
+      "prod-ap",
+      "prod-eu",
+      "prod-us",
+      "--after",
+      "2027-03-01T00:00:00Z",
+      "-o",
+      "json",
+    ]);
+    expect(sun.code).toBe(0);
+    expect(JSON.parse(sun.stdout)).toMatchObject({
+      kind: "found",
+      coverage: "follow-the-sun",
+      waves: [
+        { environment: "prod-ap", teams: ["sre-sydney"] },
+        { environment: "prod-eu", teams: ["sre-berlin"] },
+        { environment: "prod-us", start: "2027-03-02T13:00:00Z", teams: ["sre-nyc"] },
+      ],
+    });
+    const none = runCli([
+      "schedule",
+      ...cal,
+      "--release",
+      "ledger-3",
+      "--env",
+      "prod-us",
+      "--after",
+      "2027-03-01T00:00:00Z",
+      "--horizon-days",
+      "1",
+    ]);
+    expect(none.code).toBe(3);
+    expect(none.stdout).toContain("2027-03-01: audit regional-calendar/us-month-end (all day)");
+    const unknown = runCli([
+      "calendar",
+      "check",
+      ...cal,
+      "--env",
+      "prod-eu",
+      "--release",
+      "nope",
+      "--start",
+      "2027-03-02T09:00:00Z",
+      "--end",
+      "2027-03-02T10:00:00Z",
+    ]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('no Release named "nope" (known: search-5-1, ledger-3)');
+  });
+
   it("lists conflicts of a slot (exit 3) or none (exit 0), shows an agenda and proposes slots", () => {
     const busy = runCli([
       "calendar",

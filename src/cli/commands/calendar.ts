@@ -1,17 +1,22 @@
 import type { Command } from "commander";
 import {
+  type BlockedDay,
+  type CutoverSuggestion,
+  type CutoverWave,
   checkSlot,
   findSlots,
+  releaseNeeds,
   renderAgenda,
+  scheduleCutover,
   toICalendar,
   worldFromDocuments,
 } from "../../core/calendar/index.js";
-import { planInputFromDocuments } from "../../core/planner/plan-input-from-documents.js";
-import { planRelease } from "../../core/planner/plan-release.js";
+import type { DocumentOf, UpshiftDocument } from "../../core/documents/document-kinds.js";
 import { CliError, EXIT } from "../exit-codes.js";
 import { connectionOf, type GlobalOptions } from "../global-options.js";
 import { loadDocuments, parseInstant } from "../load-documents.js";
 import { parseOutputFormat } from "../output.js";
+import { releaseWave } from "./release-slot.js";
 
 const DAY = 86_400_000;
 
@@ -75,6 +80,10 @@ export function registerCalendar(program: Command): void {
     .description("list the conflicts of one slot (exit 0 when none, 3 when some)")
     .requiredOption("--env <name>", "environment")
     .option("--service <names...>", "services the change touches", [])
+    .option(
+      "--release <name>",
+      "check the slot for this Release: its changed services (unless --service), its bookings and teams",
+    )
     .requiredOption("--start <instant>", "slot start, ISO 8601 with offset")
     .requiredOption("--end <instant>", "slot end, ISO 8601 with offset")
     .option("-f, --file <paths...>", "read documents from files instead of the server")
@@ -84,6 +93,7 @@ export function registerCalendar(program: Command): void {
         options: {
           env: string;
           service: string[];
+          release?: string;
           start: string;
           end: string;
           file?: string[];
@@ -96,11 +106,22 @@ export function registerCalendar(program: Command): void {
           options.file,
           connectionOf(command.optsWithGlobals<GlobalOptions>()),
         );
+        const release = options.release === undefined ? undefined : findRelease(docs, options.release);
         const report = checkSlot(worldFromDocuments(docs), {
           environment: options.env,
-          services: options.service,
+          services:
+            options.service.length > 0 || release === undefined
+              ? options.service
+              : release.spec.changes.map((c) => c.service),
           start: parseInstant("--start", options.start),
           end: parseInstant("--end", options.end),
+          ...(release === undefined
+            ? {}
+            : {
+                id: release.metadata.name,
+                needs: releaseNeeds(release.spec, options.env),
+                teams: release.spec.teams ?? [],
+              }),
         });
         if (format === "json") process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
         else if (report.conflicts.length === 0) process.stdout.write("no conflicts: the slot is free\n");
@@ -114,7 +135,10 @@ export function registerCalendar(program: Command): void {
       "the earliest slots for a release in an environment, with every window, booking and team's hours respected",
     )
     .requiredOption("--release <name>", "Release document")
-    .requiredOption("--env <name>", "environment")
+    .requiredOption(
+      "--env <names...>",
+      "environment; several (one per region, in order) schedule a cutover wave by wave",
+    )
     .option("--after <instant>", "earliest start (default now)")
     .option("--count <n>", "how many slots", "3")
     .option("--horizon-days <n>", "how far ahead to search", "90")
@@ -124,7 +148,7 @@ export function registerCalendar(program: Command): void {
       async (
         options: {
           release: string;
-          env: string;
+          env: string[];
           after?: string;
           count: string;
           horizonDays: string;
@@ -144,22 +168,27 @@ export function registerCalendar(program: Command): void {
           options.file,
           connectionOf(command.optsWithGlobals<GlobalOptions>()),
         );
-        const input = planInputFromDocuments(docs, options.release);
-        const plan = planRelease(input, { environment: options.env });
-        const env = plan.environments.find((e) => e.name === options.env);
-        if (!plan.feasible || env === undefined)
-          throw new CliError(
-            `release ${options.release} has no valid plan in ${options.env}; run upshift plan to see why`,
-            EXIT.notPossible,
-          );
-        const durationMs = Math.max(60_000, env.waves.reduce((s, w) => s + w.estimateSeconds, 0) * 1000);
-        const services = [...new Set(env.waves.flatMap((w) => w.steps.map((s) => s.service)))];
-        const suggestion = findSlots(worldFromDocuments(docs), {
+        const world = worldFromDocuments(docs);
+        const waves = options.env.map((env) => releaseWave(docs, world, options.release, env));
+        const after = options.after ? parseInstant("--after", options.after) : Date.now();
+        if (waves.length > 1) {
+          const cutover = scheduleCutover(world, {
+            id: options.release,
+            waves,
+            after,
+            horizonMs: horizonDays * DAY,
+          });
+          writeCutover(options.release, cutover, format);
+          if (cutover.kind === "none") process.exitCode = EXIT.notPossible;
+          return;
+        }
+        const [wave] = waves;
+        if (wave === undefined) throw new CliError("--env needs an environment", EXIT.usage);
+        const { durationMs, services } = wave;
+        const suggestion = findSlots(world, {
           id: options.release,
-          environment: options.env,
-          services,
-          durationMs,
-          after: options.after ? parseInstant("--after", options.after) : Date.now(),
+          ...wave,
+          after,
           count,
           horizonMs: horizonDays * DAY,
         });
@@ -169,7 +198,8 @@ export function registerCalendar(program: Command): void {
           );
         else if (suggestion.kind === "found") {
           process.stdout.write(
-            `release ${options.release} in ${options.env} needs about ${Math.round(durationMs / 60_000)} min (from its plan); earliest slots:\n`,
+            `release ${options.release} in ${wave.environment} needs about ${Math.round(durationMs / 60_000)} min (from its plan)` +
+              `${describeWave(wave)}; earliest slots:\n`,
           );
           for (const s of suggestion.slots)
             process.stdout.write(`  ${s.start} → ${s.end}  (${s.teamCoverage})\n`);
@@ -177,9 +207,64 @@ export function registerCalendar(program: Command): void {
           process.stdout.write(
             `no slot of ${Math.round(durationMs / 60_000)} min within ${horizonDays} days; what blocks each day:\n`,
           );
-          for (const d of suggestion.days.slice(0, 30)) process.stdout.write(`  ${JSON.stringify(d)}\n`);
+          writeBlockedDays(suggestion.days);
         }
         if (suggestion.kind === "none") process.exitCode = EXIT.notPossible;
       },
+    );
+}
+
+function findRelease(docs: readonly UpshiftDocument[], name: string): DocumentOf<"Release"> {
+  const release = docs.find(
+    (d): d is DocumentOf<"Release"> => d.kind === "Release" && d.metadata.name === name,
+  );
+  if (release === undefined) {
+    const known = docs.flatMap((d) => (d.kind === "Release" ? [d.metadata.name] : []));
+    throw new CliError(`no Release named "${name}" (known: ${known.join(", ") || "none"})`, EXIT.invalid);
+  }
+  return release;
+}
+
+function describeWave(wave: CutoverWave): string {
+  const needs = (wave.needs ?? []).map((n) => `${n.units} ${n.resource}`);
+  const teams = wave.teams.map((t) => t.name);
+  return (
+    (needs.length > 0 ? `, books ${needs.join(", ")}` : "") +
+    (teams.length > 0 ? `, carried out by ${teams.join(", ")}` : "")
+  );
+}
+
+function writeBlockedDays(days: readonly BlockedDay[]): void {
+  for (const d of days.slice(0, 30)) {
+    const reasons = d.blockedBy.map(
+      (b) => `${b.constraint} (${b.wholeDay ? "all day" : `${b.minutes} min`})`,
+    );
+    process.stdout.write(`  ${d.date}: ${reasons.join("; ") || "nothing blocks it"}\n`);
+  }
+  if (days.length > 30) process.stdout.write(`  … ${days.length - 30} more days (--output json shows all)\n`);
+}
+
+function writeCutover(release: string, cutover: CutoverSuggestion, format: string): void {
+  if (format === "json") {
+    process.stdout.write(`${JSON.stringify(cutover, null, 2)}\n`);
+    return;
+  }
+  if (cutover.kind === "none") {
+    process.stdout.write(
+      `no cutover of release ${release}: the wave in ${cutover.environment} never fits; what blocks each day:\n`,
+    );
+    writeBlockedDays(cutover.days);
+    return;
+  }
+  const how =
+    cutover.coverage === "overlap"
+      ? "back to back while every involved team is at work"
+      : "following the sun: each wave in its own region's working hours";
+  process.stdout.write(`cutover of release ${release}, ${how}:\n`);
+  for (const w of cutover.waves)
+    process.stdout.write(`  ${w.environment.padEnd(12)} ${w.start} → ${w.end}  (${w.teams.join(", ")})\n`);
+  if (cutover.alternative)
+    process.stdout.write(
+      `alternative (${cutover.alternative.coverage}): starts ${cutover.alternative.waves[0]?.start}, ends ${cutover.alternative.waves.at(-1)?.end}\n`,
     );
 }

@@ -61,6 +61,11 @@ function describe(entry: CalendarEntry, zone: string): string {
       const owner = c.owner === undefined ? "" : ` — owner ${c.owner}`;
       return `${"change".padEnd(12)}${c.id} ${c.services.join(", ")} in ${c.environment} (${c.state})${owner}`;
     }
+    case "booking": {
+      const b = entry.booking;
+      const owner = b.owner === undefined ? "" : ` — owner ${b.owner}`;
+      return `${"booking".padEnd(12)}${b.resource} ×${b.units} for ${b.id}${owner}`;
+    }
     default: {
       const never: never = entry;
       throw new Error(`unhandled entry ${JSON.stringify(never)}`);

@@ -1,11 +1,11 @@
 import { indexCalendars } from "./calendar-index.js";
-import type { CalendarWorld, ScheduledChange } from "./calendar-world.js";
+import type { Booking, CalendarWorld, ScheduledChange } from "./calendar-world.js";
 import { environmentCalendars } from "./slot-scope.js";
 import { rangesOverlap, type TimeRange } from "./time-range.js";
 import type { WindowOccurrence } from "./window-occurrence.js";
 import { type ScopeSubject, scopeApplies } from "./window-scope.js";
 
-/** What an agenda or an iCalendar feed shows: a window occurrence or a scheduled change. */
+/** What an agenda or an iCalendar feed shows: a window occurrence, a scheduled change or a resource booking. */
 export type CalendarEntry =
   | {
       readonly kind: "window";
@@ -18,6 +18,12 @@ export type CalendarEntry =
       readonly start: number;
       readonly end: number;
       readonly change: ScheduledChange;
+    }
+  | {
+      readonly kind: "booking";
+      readonly start: number;
+      readonly end: number;
+      readonly booking: Booking;
     };
 
 /** Narrows a view to an environment and/or services (`upshift calendar --env E --service S`). */
@@ -60,5 +66,16 @@ export function calendarEntries(
         (filter.services === undefined || c.services.some((s) => filter.services?.includes(s))),
     )
     .map((change) => ({ kind: "change", start: change.start, end: change.end, change }));
-  return [...windows, ...changes].sort((a, b) => a.start - b.start || a.end - b.end);
+  // Bookings name no service; a service filter shows none, an environment filter those of its slot.
+  const bookings: CalendarEntry[] = world.bookings
+    .filter(
+      (b) =>
+        rangesOverlap(b, range) &&
+        filter.services === undefined &&
+        (filter.environment === undefined ||
+          b.environment === undefined ||
+          b.environment === filter.environment),
+    )
+    .map((booking) => ({ kind: "booking", start: booking.start, end: booking.end, booking }));
+  return [...windows, ...changes, ...bookings].sort((a, b) => a.start - b.start || a.end - b.end);
 }

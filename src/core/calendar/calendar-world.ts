@@ -50,6 +50,8 @@ export interface Booking {
   readonly end: number;
   readonly units: number;
   readonly owner?: string;
+  /** The environment whose slot the booking belongs to, when known (a Release's phase). */
+  readonly environment?: string;
 }
 
 /** Everything conflicts are checked against; plain values, built by the caller from documents and the store. */

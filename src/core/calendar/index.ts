@@ -15,6 +15,13 @@ export type {
   ServiceFacts,
 } from "./calendar-world.js";
 export type { ChangeSlot, ResourceNeed } from "./change-slot.js";
+export {
+  type BlockingConflict,
+  type ChangeScopeService,
+  type ChangeWindowQuestion,
+  type ChangeWindowVerdict,
+  checkChangeWindow,
+} from "./change-window-gate.js";
 export { checkSlot } from "./check-slot.js";
 export { type CompiledWindow, compileWindow } from "./compiled-window.js";
 export type { Conflict, ConflictReport } from "./conflict.js";
@@ -27,6 +34,17 @@ export {
 } from "./find-slots.js";
 export { type ICalendarOptions, toICalendar } from "./icalendar-export.js";
 export { floatingFromText, type ResolvedLocalTime, resolveLocalTime } from "./local-time.js";
+export { namedTeams, teamsForEnvironment } from "./region-teams.js";
+export { releaseBookings, releaseNeeds, releaseWindow } from "./release-bookings.js";
+export {
+  type CutoverCoverage,
+  type CutoverPlan,
+  type CutoverRequest,
+  type CutoverSuggestion,
+  type CutoverWave,
+  type ScheduledWave,
+  scheduleCutover,
+} from "./schedule-cutover.js";
 export type { TeamCoverage } from "./slot-constraints.js";
 export { isoInstant, type TimeRange } from "./time-range.js";
 export { type WindowOccurrence, windowOccurrences } from "./window-occurrence.js";

@@ -17,6 +17,8 @@ export interface Team {
   readonly name: string;
   readonly timeZone: string;
   readonly workingHours: WorkingHours;
+  /** The region whose environments it works on; a team without one works on every region. */
+  readonly region?: string;
 }
 
 const WEEKDAYS: readonly Weekday[] = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"];
@@ -25,7 +27,12 @@ const DAY_MS = 86_400_000;
 /** A Resource of type `team` (with hours and a zone) as a Team; undefined when it has no hours. */
 export function teamFromResource(name: string, spec: ResourceSpec): Team | undefined {
   if (spec.workingHours === undefined) return undefined;
-  return { name, timeZone: spec.timeZone ?? "UTC", workingHours: spec.workingHours };
+  return {
+    name,
+    timeZone: spec.timeZone ?? "UTC",
+    workingHours: spec.workingHours,
+    ...(spec.region === undefined ? {} : { region: spec.region }),
+  };
 }
 
 /** The instants within `range` at which the hours are on, each day resolved in `zone` (DST-correct). */

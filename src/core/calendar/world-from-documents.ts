@@ -1,10 +1,12 @@
 import type { UpshiftDocument } from "../documents/document-kinds.js";
 import type { Booking, CalendarWorld, ScheduledChange } from "./calendar-world.js";
+import { releaseBookings } from "./release-bookings.js";
 
 /**
  * The calendar's view of a validated document set, plus the changes and bookings the store
  * holds. A Service's tier comes from `spec.tier`, else from its `tier` label; its labels from
- * metadata, where window scopes match them.
+ * metadata, where window scopes match them. A Release with a `window` holds its `bookings` in it
+ * (a concurrent release track), beside the `bookings` passed in.
  */
 export function worldFromDocuments(
   documents: readonly UpshiftDocument[],
@@ -15,6 +17,7 @@ export function worldFromDocuments(
   const services: Record<string, CalendarWorld["services"][string]> = {};
   const calendars: CalendarWorld["calendars"][number][] = [];
   const resources: CalendarWorld["resources"][number][] = [];
+  const held: Booking[] = [...bookings];
   for (const doc of documents) {
     const name = doc.metadata.name;
     switch (doc.kind) {
@@ -41,8 +44,10 @@ export function worldFromDocuments(
         };
         break;
       }
-      case "Policy":
       case "Release":
+        held.push(...releaseBookings(name, doc.spec));
+        break;
+      case "Policy":
         break;
       default: {
         const never: never = doc;
@@ -50,5 +55,5 @@ export function worldFromDocuments(
       }
     }
   }
-  return { calendars, environments, services, resources, changes, bookings };
+  return { calendars, environments, services, resources, changes, bookings: held };
 }

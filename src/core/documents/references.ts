@@ -73,6 +73,11 @@ function referencesOf(d: UpshiftDocument): Reference[] {
       break;
     case "Release":
       each(d.spec.environments, (e, i) => add("Environment", e, "spec", "environments", i));
+      each(d.spec.teams, (t, i) => add("Resource", t, "spec", "teams", i));
+      each(d.spec.bookings, (b, i) => {
+        add("Resource", b.resource, "spec", "bookings", i, "resource");
+        add("Environment", b.environment, "spec", "bookings", i, "environment");
+      });
       each(d.spec.changes, (c, ci) => {
         add("Service", c.service, "spec", "changes", ci, "service");
         each(c.requires, (r, i) => add("API", r.api, "spec", "changes", ci, "requires", i, "api"));

@@ -43,6 +43,16 @@ export interface RunStorePort {
     now: number,
     retry: RetryPolicy,
   ): Promise<boolean[]>;
+  /**
+   * Group commit and the next claim in one transaction (one commit per busy worker cycle): the
+   * outcomes are recorded and their runs advanced, then up to `claim.limit` due steps claimed.
+   */
+  completeAndClaim(
+    items: readonly { fence: Fence; outcome: StepOutcome }[],
+    now: number,
+    retry: RetryPolicy,
+    claim: { owner: string; leaseMs: number; limit: number } | undefined,
+  ): Promise<{ recorded: boolean[]; claimed: ClaimedStep[] }>;
   /** Earliest time a waiting step or an expiring lease needs a worker (for the poll timer). */
   nextDueAt(now: number): Promise<number | null>;
 }

@@ -61,6 +61,17 @@ const scopeItem = z.strictObject({
   title: z.string().optional(),
 });
 
+// A phase of the release that holds a shared Resource, relative to the release's slot in one
+// environment: staging tests need qa-env for 4 h, the prod migration needs 1 DBA.
+const booking = z.strictObject({
+  resource: dnsLabel.meta({ description: "the Resource booked" }),
+  environment: dnsLabel.meta({ description: "the environment whose slot the phase belongs to" }),
+  phase: z.string().min(1).optional(),
+  units: z.int().min(1).optional().meta({ description: "units of the resource's capacity; 1 when left out" }),
+  offset: duration.optional().meta({ description: "from the start of the slot; 0 when left out" }),
+  duration: duration.optional().meta({ description: "until the end of the slot when left out" }),
+});
+
 export const releaseSpec = z
   .strictObject({
     owner: z.string().optional(),
@@ -76,6 +87,13 @@ export const releaseSpec = z
     window: z
       .strictObject({ start: localDateTime, end: localDateTime, timeZone: timeZone.optional() })
       .optional(),
+    teams: z
+      .array(dnsLabel)
+      .optional()
+      .meta({
+        description: "Resources of type team that carry the release out, each in its region and hours",
+      }),
+    bookings: z.array(booking).optional(),
   })
   .superRefine((spec, ctx) => {
     for (const p of verificationNameProblems(spec))
@@ -85,3 +103,4 @@ export const releaseSpec = z
 export type ReleaseSpec = z.infer<typeof releaseSpec>;
 export type ReleaseChange = z.infer<typeof change>;
 export type Strategy = z.infer<typeof strategy>;
+export type ReleaseBooking = z.infer<typeof booking>;

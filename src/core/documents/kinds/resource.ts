@@ -6,6 +6,10 @@ export const resourceSpec = z.strictObject({
   capacity: z.int().min(1),
   owner: z.string().optional(),
   timeZone: timeZone.optional(),
+  region: z
+    .string()
+    .optional()
+    .meta({ description: "for a team: the region whose environments it works on" }),
   calendar: dnsLabel.optional(),
   workingHours: z
     .strictObject({
