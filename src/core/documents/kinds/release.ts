@@ -87,12 +87,9 @@ export const releaseSpec = z
     window: z
       .strictObject({ start: localDateTime, end: localDateTime, timeZone: timeZone.optional() })
       .optional(),
-    teams: z
-      .array(dnsLabel)
-      .optional()
-      .meta({
-        description: "Resources of type team that carry the release out, each in its region and hours",
-      }),
+    teams: z.array(dnsLabel).optional().meta({
+      description: "Resources of type team that carry the release out, each in its region and hours",
+    }),
     bookings: z.array(booking).optional(),
   })
   .superRefine((spec, ctx) => {
