@@ -3,6 +3,7 @@ import { InputError } from "../errors/domain-error.js";
 import { ConflictReporter } from "./conflict-report.js";
 import { findCycles } from "./cycle-search.js";
 import { environmentWaves } from "./environment-waves.js";
+import { applyMigrationGate } from "./migration-gate.js";
 import { buildOrderingConstraints } from "./ordering-constraints.js";
 import {
   type FleetService,
@@ -127,12 +128,15 @@ export function planRelease(input: PlanInput, options: PlanOptions = {}): Releas
     .flatMap((o) => o.cycles)
     .filter((c) => !seen.has(c.join(" ")) && seen.add(c.join(" ")));
   const plans = outcomes.map((o) => o.plan);
-  return {
-    release: input.release.metadata.name,
-    feasible: conflicts.length === 0 && cycles.length === 0,
-    environments: plans,
-    conflicts,
-    cycles,
-    estimate: releaseEstimate(plans),
-  };
+  return applyMigrationGate(
+    {
+      release: input.release.metadata.name,
+      feasible: conflicts.length === 0 && cycles.length === 0,
+      environments: plans,
+      conflicts,
+      cycles,
+      estimate: releaseEstimate(plans),
+    },
+    input,
+  );
 }
