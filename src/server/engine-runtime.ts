@@ -8,6 +8,7 @@ import { verifyHandler } from "../engine/handlers/verify-handler.js";
 import { waitHandler } from "../engine/handlers/wait-handler.js";
 import { Worker, type WorkerLog } from "../engine/worker.js";
 import type { Store } from "../store/store.js";
+import { migrateStepHandlers } from "./migrate-step-handlers.js";
 
 export interface EngineOptions {
   readonly leaseMs?: number;
@@ -24,6 +25,7 @@ export function startEngine(
   options: EngineOptions = {},
 ): { worker: Worker; handlers: HandlerRegistry; workerId: string } {
   const handlers = new HandlerRegistry([waitHandler, gateHandler, verifyHandler]);
+  for (const handler of migrateStepHandlers(store)) handlers.register(handler);
   if (options.testEffectsFile) handlers.register(testStepHandler(new EffectLog(options.testEffectsFile)));
   store.runs.setRevertible((kind) => handlers.isRevertible(kind));
   const workerId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;

@@ -18,6 +18,8 @@ export interface DeclaredBackfill {
   readonly key: string;
   readonly targetColumn: string;
   readonly expression: string;
+  /** `dual-write` in the marker: a trigger keeps rows written during the transition right (dropped at contract). */
+  readonly dualWrite: boolean;
 }
 
 const MARKER = /^upshift:\s*backfill\b(.*)$/i;
@@ -38,9 +40,11 @@ export function declaredBackfills(file: string, text: string): DeclaredBackfill[
         "backfill.declaration",
         `${where}: "-- upshift: backfill" needs the key to walk, e.g. "-- upshift: backfill key=id"`,
       );
-    found.push(
-      fromUpdate(statement, key.replace(/^"|"$/g, ""), where, (byte) => map.indexOfByte(byte), text),
-    );
+    const dualWrite = /\bdual-write\b/.test(marker[1] ?? "");
+    found.push({
+      ...fromUpdate(statement, key.replace(/^"|"$/g, ""), where, (byte) => map.indexOfByte(byte), text),
+      dualWrite,
+    });
   }
   return found;
 }
@@ -51,7 +55,7 @@ function fromUpdate(
   where: string,
   indexOfByte: (byte: number) => number,
   text: string,
-): DeclaredBackfill {
+): Omit<DeclaredBackfill, "dualWrite"> {
   const node = statement.node;
   const valid =
     "a plain UPDATE <table> SET <column> = <expression>, without WHERE, FROM, RETURNING or an alias";

@@ -88,7 +88,7 @@ function migrationProblems(
 }
 
 /** The archive steps a service's contract migrations need, from its retention rules. */
-function archivesFor(
+export function archivesFor(
   service: DocumentOf<"Service"> | undefined,
   facts: ServiceMigrationFacts,
   migrations: readonly string[],

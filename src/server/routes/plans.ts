@@ -1,4 +1,6 @@
 import type { FastifyInstance } from "fastify";
+import { withMigrationFacts } from "../../adapters/dbmigrate/migration-facts.js";
+import { durationSeconds } from "../../core/documents/duration.js";
 import { InfeasibleError, InputError, NotFoundError } from "../../core/errors/domain-error.js";
 import { planInputFromDocuments } from "../../core/planner/plan-input-from-documents.js";
 import { planRelease } from "../../core/planner/plan-release.js";
@@ -16,10 +18,13 @@ async function planFromStore(
   environment?: string,
 ): Promise<{ plan: ReleasePlan; input: PlanInput; generations: Record<string, number> }> {
   const stored = await store.documents.list();
-  const input = planInputFromDocuments(
+  // With a migrations root the server reads and lints the release's migration sets too.
+  const root = process.env.UPSHIFT_MIGRATIONS_ROOT;
+  const documentsOnly = planInputFromDocuments(
     stored.map((s) => s.doc),
     release,
   );
+  const input = root === undefined ? documentsOnly : await withMigrationFacts(documentsOnly, () => root);
   const plan = planRelease(input, environment ? { environment } : {});
   const generations: Record<string, number> = {};
   for (const s of stored)
@@ -43,7 +48,10 @@ export async function runPlanFromStore(store: Store, release: string, environmen
   const envPlan = plan.environments.find((e) => e.name === environment);
   if (envPlan === undefined)
     throw new NotFoundError("plan.unknown-environment", `release ${release} does not go to ${environment}`);
-  return runPlanFromEnvironmentPlan(release, envPlan, input.release.spec.changes);
+  const window = input.release.spec.rollbackWindow;
+  return runPlanFromEnvironmentPlan(release, envPlan, input.release.spec.changes, {
+    rollbackWindowSeconds: window === undefined ? 0 : durationSeconds(window),
+  });
 }
 
 /** `POST /v1/plans`: plan from the stored documents and keep the plan with its document generations. */
