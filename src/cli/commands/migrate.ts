@@ -18,6 +18,7 @@ import { formatReconciliation, type ReconciliationResult } from "../../core/migr
 import { CliError, EXIT } from "../exit-codes.js";
 import type { GlobalOptions } from "../global-options.js";
 import { parseOutputFormat, renderTable } from "../output.js";
+import { registerMigrateValidate } from "./migrate-validate.js";
 
 interface TargetOptions {
   readonly databaseUrl: string;
@@ -70,6 +71,8 @@ export function registerMigrate(program: Command): void {
         if (report.blocking || problems.length > 0) process.exitCode = EXIT.invalid;
       },
     );
+
+  registerMigrateValidate(migrate);
 
   const withSet = (command: Command) =>
     withTarget(command)
