@@ -133,6 +133,17 @@ export function registerMigrate(program: Command): void {
         };
         const { applyMigrations } = await import("../../adapters/dbmigrate/apply-migrations.js");
         const set = await readSet(options.dir);
+        if (options.databaseUrl.startsWith("sqlite:")) {
+          const { applySqliteFile } = await import("../../adapters/dbmigrate/sqlite/apply-sqlite-file.js");
+          const applied = await applySqliteFile(
+            options.databaseUrl.slice("sqlite:".length),
+            set,
+            options.lintGate,
+          );
+          if (options.output === "json") process.stdout.write(`${JSON.stringify({ applied }, null, 2)}\n`);
+          else process.stdout.write(`applied ${applied.length} migration(s) to SQLite\n`);
+          return;
+        }
         const applied = await withClient(options.databaseUrl, (client) =>
           applyMigrations(client, set, {
             historyTable: options.historyTable,
@@ -280,7 +291,10 @@ export function registerMigrate(program: Command): void {
 
 function withTarget(command: Command): Command {
   return command
-    .requiredOption("--database-url <url>", "the target PostgreSQL database (postgres://...)")
+    .requiredOption(
+      "--database-url <url>",
+      "the target PostgreSQL database (postgres://...; apply also takes sqlite:<file>)",
+    )
     .option("--history-table <name>", "the applied-history table in the target", "upshift_schema_history");
 }
 
