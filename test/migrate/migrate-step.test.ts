@@ -68,7 +68,7 @@ function context(
   };
 }
 
-describe.skipIf(!PG_URL)("migrate-expand and migrate-contract steps on PostgreSQL", () => {
+describe.skipIf(!PG_URL)("migrate-expand and migrate-contract steps on PostgreSQL", { timeout: 120_000 }, () => {
   let dir: string;
   let target: Awaited<ReturnType<typeof freshDatabase>>;
   let control: Database;

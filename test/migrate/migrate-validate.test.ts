@@ -54,7 +54,7 @@ const scratchDatabases = async () =>
     )
   ).map((r) => r.datname);
 
-describe.skipIf(!PG_URL)("upshift migrate validate", () => {
+describe.skipIf(!PG_URL)("upshift migrate validate", { timeout: 120_000 }, () => {
   let dir: string;
   let target: Awaited<ReturnType<typeof freshDatabase>>;
   let env: Record<string, string>;
