@@ -18,6 +18,7 @@ import { formatReconciliation, type ReconciliationResult } from "../../core/migr
 import { CliError, EXIT } from "../exit-codes.js";
 import type { GlobalOptions } from "../global-options.js";
 import { parseOutputFormat, renderTable } from "../output.js";
+import { declaredBackfillRunner } from "./migrate-apply-backfills.js";
 import { registerMigrateValidate } from "./migrate-validate.js";
 
 interface TargetOptions {
@@ -116,6 +117,10 @@ export function registerMigrate(program: Command): void {
       String(DEFAULT_LOCK_RETRY_POLICY.maxAttempts),
     )
     .option("--no-lint-gate", "apply even when a pending file has blocking lint findings")
+    .option(
+      "--target <version>",
+      "apply pending versioned files up to this version only (e.g. leave contract for later)",
+    )
     .action(
       async (
         options: SetOptions & {
@@ -123,7 +128,9 @@ export function registerMigrate(program: Command): void {
           statementTimeout: string;
           maxAttempts: string;
           lintGate: boolean;
+          target?: string;
         },
+        command: Command,
       ) => {
         const policy: LockRetryPolicy = {
           ...DEFAULT_LOCK_RETRY_POLICY,
@@ -144,14 +151,29 @@ export function registerMigrate(program: Command): void {
           else process.stdout.write(`applied ${applied.length} migration(s) to SQLite\n`);
           return;
         }
+        const backfills = await declaredBackfillRunner(
+          command.optsWithGlobals<GlobalOptions>().dataDir,
+          options.databaseUrl,
+          progressBar(),
+        );
         const applied = await withClient(options.databaseUrl, (client) =>
           applyMigrations(client, set, {
             historyTable: options.historyTable,
             policy,
             lintGate: options.lintGate,
             onEvent: (event) => process.stderr.write(`${formatMigrationEvent(event)}\n`),
+            backfill: (file, backfill) => backfills.run(client, file, backfill),
+            ...(options.target === undefined
+              ? {}
+              : {
+                  only: new Set(
+                    set.versioned
+                      .filter((f) => f.version <= positive(options.target ?? "", "--target"))
+                      .map((f) => f.fileName.replace(/\.sql$/, "")),
+                  ),
+                }),
           }),
-        );
+        ).finally(() => backfills.close());
         if (options.output === "json") process.stdout.write(`${JSON.stringify({ applied }, null, 2)}\n`);
         else process.stdout.write(`applied ${applied.length} migration(s)\n`);
       },

@@ -55,7 +55,9 @@ export function renderPlanText(plan: ReleasePlan): string {
   out.push(
     plan.feasible
       ? `feasible: ${minutes(plan.estimate.durationSeconds)} in all; backout at most ${minutes(plan.estimate.backoutSeconds)}`
-      : "NOT feasible: no order keeps every consumer compatible (see above)",
+      : (plan.migrationProblems ?? []).length > 0
+        ? "NOT feasible: the release's migrations are blocked (see above)"
+        : "NOT feasible: no order keeps every consumer compatible (see above)",
   );
   return out.join("\n");
 }
