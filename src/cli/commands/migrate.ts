@@ -40,9 +40,9 @@ interface SpecOptions {
 }
 
 /**
- * `upshift migrate lint|status|plan|apply|backfill|reconcile|drop-dual-write`: the DBA's commands,
- * run directly against the target database (no server needed). Per-environment connection
- * parameters come later; for now the target is `--database-url`.
+ * `upshift migrate lint|status|plan|apply|backfill|reconcile|drop-dual-write|validate`: the DBA's
+ * commands, run directly against the target database (no server needed): `--database-url`, or for
+ * `validate` the Service's database parameter in the environment.
  */
 export function registerMigrate(program: Command): void {
   const migrate = program
