@@ -128,6 +128,6 @@ spec:
       } finally {
         await worker.stop();
       }
-    });
+    }, 120_000);
   },
 );
