@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import { withMigrationFacts } from "../../adapters/dbmigrate/migration-facts.js";
 import { durationSeconds } from "../../core/documents/duration.js";
 import { InfeasibleError, InputError, NotFoundError } from "../../core/errors/domain-error.js";
+import { formatPlanMigrationProblem } from "../../core/planner/migration-gate.js";
 import { planInputFromDocuments } from "../../core/planner/plan-input-from-documents.js";
 import { planRelease } from "../../core/planner/plan-release.js";
 import type { PlanInput } from "../../core/planner/planning-fleet.js";
@@ -39,9 +40,13 @@ export async function runPlanFromStore(store: Store, release: string, environmen
   if (!plan.feasible) {
     throw new InfeasibleError(
       "plan.infeasible",
-      `release ${release} has no valid order in ${environment}: ${plan.conflicts.map((c) => c.message).join("; ") || "see cycles"}`,
+      `release ${release} has no valid order in ${environment}: ${[...plan.conflicts.map((c) => c.message), ...(plan.migrationProblems ?? []).map(formatPlanMigrationProblem)].join("; ") || "see cycles"}`,
       {
-        details: { conflicts: plan.conflicts, cycles: plan.cycles },
+        details: {
+          conflicts: plan.conflicts,
+          cycles: plan.cycles,
+          migrationProblems: plan.migrationProblems ?? [],
+        },
       },
     );
   }
