@@ -87,9 +87,15 @@ export function pgMigrationStepRunner(options: PgMigrationStepRunnerOptions): Mi
         return blocked("configuration", (error as Error).message);
       }
       await loadSqlParser();
-      const set = readMigrationSet(
-        readMigrationDirectory(isAbsolute(path) ? path : join(options.root, path)),
-      );
+      let set: ReturnType<typeof readMigrationSet>;
+      try {
+        set = readMigrationSet(readMigrationDirectory(isAbsolute(path) ? path : join(options.root, path)));
+      } catch (error) {
+        return blocked(
+          "configuration",
+          `${(error as Error).message} (relative paths are relative to ${options.root})`,
+        );
+      }
       const setProblems = set.problems.filter((p) => p.blocking).map(formatMigrationSetProblem);
       if (setProblems.length > 0) return blocked("configuration", `${path}: ${setProblems.join("; ")}`);
       const files = [...set.versioned, ...set.repeatable];
