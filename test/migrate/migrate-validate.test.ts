@@ -142,6 +142,22 @@ describe.skipIf(!PG_URL)("upshift migrate validate", { timeout: 120_000 }, () =>
     expect(await scratchDatabases()).toEqual(before);
   });
 
+  it("checks the state between expand and contract too, where orphans a contract hides still matter", async () => {
+    write(
+      "V4__drop_fk.sql",
+      "-- upshift: phase=contract\nALTER TABLE orders DROP CONSTRAINT IF EXISTS orders_customer_fk;",
+    );
+    const seed = join(dir, "sample.sql");
+    writeFileSync(seed, "INSERT INTO orders VALUES (9001, 777, 1, 1);");
+    const result = validate("--seed", seed, "-o", "json");
+    expect(result.code).toBe(1);
+    const report = JSON.parse(result.stdout);
+    expect(report.integrity.foreignKeys).toEqual([]);
+    expect(report.problems).toEqual([
+      "before contract: orders.orders_customer_fk (NOT VALID): 1 row(s) reference no row of customers, e.g. customer_id = (777)",
+    ]);
+  });
+
   it("reports a pending migration that fails, and drops the scratch database anyway", async () => {
     write(
       "V4__broken.sql",

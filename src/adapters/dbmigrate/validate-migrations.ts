@@ -27,6 +27,8 @@ export interface ValidationReport {
   readonly pending: readonly string[];
   readonly backfills: readonly { readonly name: string; readonly rows: number; readonly ranges: number }[];
   readonly integrity: IntegrityReport | null;
+  /** The state between expand and contract (null when nothing pending is a contract). */
+  readonly integrityBeforeContract?: IntegrityReport | null;
   /** Everything that fails the validation; empty when it passes. */
   readonly problems: readonly string[];
   readonly dropped: boolean;
@@ -86,6 +88,7 @@ export async function validateMigrations(
   await withClient(options.scratchServerUrl, (c) => c.query(`CREATE DATABASE "${scratch}"`));
   stage(`created scratch database ${scratch}`);
   let integrity: IntegrityReport | null = null;
+  let integrityBeforeContract: IntegrityReport | null = null;
   let dropped = false;
   try {
     integrity = await withClient(databaseUrl(options.scratchServerUrl, scratch), async (client) => {
@@ -113,7 +116,18 @@ export async function validateMigrations(
         await client.query(options.seedSql);
         stage("seed loaded");
       }
-      await run([...pendingNames], "pending applied");
+      // The state between expand and contract is the one old and new versions share for the whole
+      // rollback window: check it too, before a contract drops what would show a problem.
+      const name = (f: { fileName: string }) => f.fileName.replace(/\.sql$/, "");
+      const contract = plan.pending.filter((p) => p.phase === "contract").map((p) => name(p.file));
+      await run(
+        plan.pending.filter((p) => p.phase !== "contract").map((p) => name(p.file)),
+        "pending expand/migrate applied",
+      );
+      if (contract.length > 0) {
+        integrityBeforeContract = await checkIntegrity(client);
+        await run(contract, "pending contract applied");
+      }
       return checkIntegrity(client);
     });
   } catch (error) {
@@ -125,6 +139,19 @@ export async function validateMigrations(
     dropped = true;
     stage(`dropped scratch database ${scratch}`);
   }
+  const final = integrityProblems(integrity);
+  problems.push(
+    ...integrityProblems(integrityBeforeContract)
+      .filter((p) => !final.includes(p))
+      .map((p) => `before contract: ${p}`),
+    ...final,
+  );
+  return { scratchDatabase: scratch, ...base, integrity, integrityBeforeContract, problems, dropped };
+}
+
+/** Each integrity failure as one line: orphans, broken checks, invalid indexes. */
+function integrityProblems(integrity: IntegrityReport | null): string[] {
+  const problems: string[] = [];
   for (const fk of integrity?.foreignKeys ?? [])
     if (fk.orphans > 0)
       problems.push(
@@ -136,5 +163,5 @@ export async function validateMigrations(
         `${check.table}.${check.constraint}: ${check.violations} row(s) break ${check.definition}`,
       );
   for (const index of integrity?.invalidIndexes ?? []) problems.push(`index ${index} is INVALID`);
-  return { scratchDatabase: scratch, ...base, integrity, problems, dropped };
+  return problems;
 }
