@@ -5,6 +5,7 @@ import { DomainError } from "../../core/errors/domain-error.js";
 import type { BackfillCheckpointStore } from "../../core/migrations/backfill-checkpoint-store.js";
 import { declaredBackfillSpec, declaredBackfills } from "../../core/migrations/declared-backfill.js";
 import type { LockRetryPolicy } from "../../core/migrations/lock-retry.js";
+import { compareWithHistory } from "../../core/migrations/migration-history.js";
 import { formatMigrationSetProblem, readMigrationSet } from "../../core/migrations/migration-set.js";
 import { quoteQualifiedName } from "../../core/migrations/sql-identifier.js";
 import { loadSqlParser } from "../../core/migrations/sql-statements.js";
@@ -18,6 +19,7 @@ import type {
 import { applyMigrations } from "./apply-migrations.js";
 import { archiveTable, archiveView } from "./archive-table.js";
 import { dropDualWrite } from "./dual-write.js";
+import { readHistory } from "./history-table.js";
 import { migrationDatabaseUrl } from "./migration-database-url.js";
 import { readServiceMigrationFacts } from "./migration-facts.js";
 import { readMigrationDirectory } from "./read-migration-directory.js";
@@ -108,12 +110,18 @@ export function pgMigrationStepRunner(options: PgMigrationStepRunnerOptions): Mi
       try {
         const archives: PlanArchive[] = [];
         if (request.phase === "contract") {
+          // Only contracts still to run need their tables archived (a rerun finds the copy made).
+          const pending = new Set(
+            compareWithHistory(set, await readHistory(client)).pending.map((f) =>
+              f.fileName.replace(/\.sql$/, ""),
+            ),
+          );
           const facts = await readServiceMigrationFacts(service, options.root);
           for (const a of [
             ...request.archive,
             ...(facts ? archivesFor(service, facts, request.migrations) : []),
           ])
-            if (!archives.some((b) => b.table === a.table)) archives.push(a);
+            if (pending.has(a.migration) && !archives.some((b) => b.table === a.table)) archives.push(a);
         }
         const archived = [];
         for (const archive of archives) {
