@@ -111,7 +111,7 @@ function mergeConflicts(outcomes: readonly EnvironmentOutcome[]): PlanConflict[]
  * state, including each wave's mixed old/new state, keeps every requirement satisfied; or,
  * when no order exists, the minimal conflicts and dependsOn cycles that prevent one.
  */
-export function planRelease(input: PlanInput, options: PlanOptions = {}): ReleasePlan {
+function planOrder(input: PlanInput, options: PlanOptions): ReleasePlan {
   const all = input.release.spec.environments;
   if (options.environment !== undefined && !all.includes(options.environment)) {
     throw new InputError(
@@ -128,15 +128,21 @@ export function planRelease(input: PlanInput, options: PlanOptions = {}): Releas
     .flatMap((o) => o.cycles)
     .filter((c) => !seen.has(c.join(" ")) && seen.add(c.join(" ")));
   const plans = outcomes.map((o) => o.plan);
-  return applyMigrationGate(
-    {
-      release: input.release.metadata.name,
-      feasible: conflicts.length === 0 && cycles.length === 0,
-      environments: plans,
-      conflicts,
-      cycles,
-      estimate: releaseEstimate(plans),
-    },
-    input,
-  );
+  return {
+    release: input.release.metadata.name,
+    feasible: conflicts.length === 0 && cycles.length === 0,
+    environments: plans,
+    conflicts,
+    cycles,
+    estimate: releaseEstimate(plans),
+  };
+}
+
+/**
+ * The release's plan (see `planOrder`), with its migrations checked against their linted sets
+ * when the input carries them: a breaking expand statement makes it infeasible, and contracts of
+ * retained tables carry their archive step.
+ */
+export function planRelease(input: PlanInput, options: PlanOptions = {}): ReleasePlan {
+  return applyMigrationGate(planOrder(input, options), input);
 }
