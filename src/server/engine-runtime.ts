@@ -9,6 +9,7 @@ import { waitHandler } from "../engine/handlers/wait-handler.js";
 import { Worker, type WorkerLog } from "../engine/worker.js";
 import type { Store } from "../store/store.js";
 import { analysisByRelease } from "./analysis-by-release.js";
+import { migrateStepHandlers } from "./migrate-step-handlers.js";
 import { type RolloutEngineOptions, registerRolloutHandler } from "./rollout-runtime.js";
 import { type VerificationOptions, verificationPorts } from "./verification-runtime.js";
 
@@ -29,6 +30,7 @@ export function startEngine(
   options: EngineOptions = {},
 ): { worker: Worker; handlers: HandlerRegistry; workerId: string } {
   const handlers = new HandlerRegistry([waitHandler, gateHandler]);
+  for (const handler of migrateStepHandlers(store)) handlers.register(handler);
   if (options.testEffectsFile) handlers.register(testStepHandler(new EffectLog(options.testEffectsFile)));
   const targets = registerRolloutHandler(handlers, store, {
     ...options,

@@ -39,7 +39,7 @@ describe("upshift migrate lint", () => {
   });
 });
 
-describe.skipIf(!PG_URL)("upshift migrate against PostgreSQL", () => {
+describe.skipIf(!PG_URL)("upshift migrate against PostgreSQL", { timeout: 120_000 }, () => {
   const schema = freshSchemaName();
   const dir = mkdtempSync(join(tmpdir(), "upshift-migrations-"));
   const store = mkdtempSync(join(tmpdir(), "upshift-store-"));

@@ -1,12 +1,13 @@
 import { setTimeout as delay } from "node:timers/promises";
 import type pg from "pg";
 import { ConflictError, InputError } from "../../core/errors/domain-error.js";
+import { type DeclaredBackfill, declaredBackfills } from "../../core/migrations/declared-backfill.js";
 import { executionUnits, type TimeoutSetting } from "../../core/migrations/execution-unit.js";
 import { DEFAULT_LOCK_RETRY_POLICY, type LockRetryPolicy } from "../../core/migrations/lock-retry.js";
 import type { MigrationEvent } from "../../core/migrations/migration-event.js";
 import type { MigrationPhase } from "../../core/migrations/migration-phase.js";
 import { type MigrationPlan, planMigrations } from "../../core/migrations/migration-plan.js";
-import type { MigrationSet } from "../../core/migrations/migration-set.js";
+import type { MigrationFile, MigrationSet } from "../../core/migrations/migration-set.js";
 import { loadSqlParser } from "../../core/migrations/sql-statements.js";
 import { DEFAULT_HISTORY_TABLE, ensureHistoryTable, readHistory, recordApplied } from "./history-table.js";
 import { runUnit } from "./run-unit.js";
@@ -20,6 +21,16 @@ export interface ApplyOptions {
   readonly postgresMajor?: number;
   readonly sleep?: (ms: number) => Promise<void>;
   readonly random?: () => number;
+  /**
+   * Apply only these pending migrations (file names without `.sql`), e.g. the expand files of a
+   * run's step; others stay pending. Already applied ones are skipped, so a rerun converges.
+   */
+  readonly only?: ReadonlySet<string>;
+  /**
+   * Runs a statement the file declares as a backfill (`-- upshift: backfill key=...`) in batches
+   * instead of as one UPDATE; without it, such files are refused rather than run as one UPDATE.
+   */
+  readonly backfill?: (file: MigrationFile, backfill: DeclaredBackfill) => Promise<void>;
 }
 
 export interface AppliedFile {
@@ -69,17 +80,40 @@ export async function applyMigrations(
           details: plan.status.blockReasons,
         },
       );
-    if (plan.blocked && options.lintGate !== false)
-      throw new InputError("migration.lint-blocked", `pending migrations have blocking lint findings`, {
-        details: plan.blockReasons,
-      });
+    const only = options.only;
+    const chosen =
+      only === undefined
+        ? plan.pending
+        : plan.pending.filter((p) => only.has(p.file.fileName.replace(/\.sql$/, "")));
+    const lintReasons = chosen.flatMap((p) =>
+      p.findings
+        .filter((f) => f.blocking)
+        .map((f) => `${f.file}:${f.line}:${f.column} ${f.ruleId}: ${f.message}`),
+    );
+    if (lintReasons.length > 0 && options.lintGate !== false)
+      throw new InputError(
+        "migration.lint-blocked",
+        `pending migrations have blocking lint findings: ${lintReasons.join("; ")}`,
+        { details: lintReasons },
+      );
     const applied: AppliedFile[] = [];
-    for (const [index, pending] of plan.pending.entries()) {
+    for (const [index, pending] of chosen.entries()) {
       const file = pending.file;
-      onEvent({ kind: "file-started", file: file.fileName, index, total: plan.pending.length });
+      onEvent({ kind: "file-started", file: file.fileName, index, total: chosen.length });
       const started = performance.now();
       const fileSets = new Set<TimeoutSetting>();
+      const backfills = new Map(declaredBackfills(file.fileName, file.text).map((b) => [b.line, b]));
+      if (backfills.size > 0 && options.backfill === undefined)
+        throw new InputError(
+          "migration.backfill-unsupported",
+          `${file.fileName} declares a backfill; run it through a migrate step, \`upshift migrate validate\` or \`upshift migrate backfill\``,
+        );
       for (const unit of executionUnits(file.fileName, file.text)) {
+        const backfill = unit.kind === "statement" ? backfills.get(unit.line) : undefined;
+        if (backfill !== undefined && options.backfill !== undefined) {
+          await options.backfill(file, backfill);
+          continue;
+        }
         await runUnit(unit, {
           client,
           file: file.fileName,

@@ -18,6 +18,8 @@ import { formatReconciliation, type ReconciliationResult } from "../../core/migr
 import { CliError, EXIT } from "../exit-codes.js";
 import type { GlobalOptions } from "../global-options.js";
 import { parseOutputFormat, renderTable } from "../output.js";
+import { declaredBackfillRunner } from "./migrate-apply-backfills.js";
+import { registerMigrateValidate } from "./migrate-validate.js";
 
 interface TargetOptions {
   readonly databaseUrl: string;
@@ -38,9 +40,9 @@ interface SpecOptions {
 }
 
 /**
- * `upshift migrate lint|status|plan|apply|backfill|reconcile|drop-dual-write`: the DBA's commands,
- * run directly against the target database (no server needed). Per-environment connection
- * parameters come later; for now the target is `--database-url`.
+ * `upshift migrate lint|status|plan|apply|backfill|reconcile|drop-dual-write|validate`: the DBA's
+ * commands, run directly against the target database (no server needed): `--database-url`, or for
+ * `validate` the Service's database parameter in the environment.
  */
 export function registerMigrate(program: Command): void {
   const migrate = program
@@ -70,6 +72,8 @@ export function registerMigrate(program: Command): void {
         if (report.blocking || problems.length > 0) process.exitCode = EXIT.invalid;
       },
     );
+
+  registerMigrateValidate(migrate);
 
   const withSet = (command: Command) =>
     withTarget(command)
@@ -113,6 +117,10 @@ export function registerMigrate(program: Command): void {
       String(DEFAULT_LOCK_RETRY_POLICY.maxAttempts),
     )
     .option("--no-lint-gate", "apply even when a pending file has blocking lint findings")
+    .option(
+      "--target <version>",
+      "apply pending versioned files up to this version only (e.g. leave contract for later)",
+    )
     .action(
       async (
         options: SetOptions & {
@@ -120,7 +128,9 @@ export function registerMigrate(program: Command): void {
           statementTimeout: string;
           maxAttempts: string;
           lintGate: boolean;
+          target?: string;
         },
+        command: Command,
       ) => {
         const policy: LockRetryPolicy = {
           ...DEFAULT_LOCK_RETRY_POLICY,
@@ -130,14 +140,40 @@ export function registerMigrate(program: Command): void {
         };
         const { applyMigrations } = await import("../../adapters/dbmigrate/apply-migrations.js");
         const set = await readSet(options.dir);
+        if (options.databaseUrl.startsWith("sqlite:")) {
+          const { applySqliteFile } = await import("../../adapters/dbmigrate/sqlite/apply-sqlite-file.js");
+          const applied = await applySqliteFile(
+            options.databaseUrl.slice("sqlite:".length),
+            set,
+            options.lintGate,
+          );
+          if (options.output === "json") process.stdout.write(`${JSON.stringify({ applied }, null, 2)}\n`);
+          else process.stdout.write(`applied ${applied.length} migration(s) to SQLite\n`);
+          return;
+        }
+        const backfills = await declaredBackfillRunner(
+          command.optsWithGlobals<GlobalOptions>().dataDir,
+          options.databaseUrl,
+          progressBar(),
+        );
         const applied = await withClient(options.databaseUrl, (client) =>
           applyMigrations(client, set, {
             historyTable: options.historyTable,
             policy,
             lintGate: options.lintGate,
             onEvent: (event) => process.stderr.write(`${formatMigrationEvent(event)}\n`),
+            backfill: (file, backfill) => backfills.run(client, file, backfill),
+            ...(options.target === undefined
+              ? {}
+              : {
+                  only: new Set(
+                    set.versioned
+                      .filter((f) => f.version <= positive(options.target ?? "", "--target"))
+                      .map((f) => f.fileName.replace(/\.sql$/, "")),
+                  ),
+                }),
           }),
-        );
+        ).finally(() => backfills.close());
         if (options.output === "json") process.stdout.write(`${JSON.stringify({ applied }, null, 2)}\n`);
         else process.stdout.write(`applied ${applied.length} migration(s)\n`);
       },
@@ -277,7 +313,10 @@ export function registerMigrate(program: Command): void {
 
 function withTarget(command: Command): Command {
   return command
-    .requiredOption("--database-url <url>", "the target PostgreSQL database (postgres://...)")
+    .requiredOption(
+      "--database-url <url>",
+      "the target PostgreSQL database (postgres://...; apply also takes sqlite:<file>)",
+    )
     .option("--history-table <name>", "the applied-history table in the target", "upshift_schema_history");
 }
 

@@ -12,6 +12,7 @@ import { CliError, EXIT } from "../exit-codes.js";
 import { connectionOf, type GlobalOptions } from "../global-options.js";
 import { parseOutputFormat, renderTable } from "../output.js";
 import { readSources } from "../read-sources.js";
+import { migrationPlanLines, withDocumentMigrationFacts } from "./plan-migrations.js";
 
 const minutes = (s: number) => (s >= 3600 ? `${(s / 3600).toFixed(1)} h` : `${Math.round(s / 60)} min`);
 
@@ -50,10 +51,13 @@ export function renderPlanText(plan: ReleasePlan): string {
     for (const s of c.suggestions) out.push(`  suggestion: ${s}`);
   }
   for (const cycle of plan.cycles) out.push(`dependsOn cycle: ${cycle.join(" → ")}`);
+  out.push(...migrationPlanLines(plan));
   out.push(
     plan.feasible
       ? `feasible: ${minutes(plan.estimate.durationSeconds)} in all; backout at most ${minutes(plan.estimate.backoutSeconds)}`
-      : "NOT feasible: no order keeps every consumer compatible (see above)",
+      : (plan.migrationProblems ?? []).length > 0
+        ? "NOT feasible: the release's migrations are blocked (see above)"
+        : "NOT feasible: no order keeps every consumer compatible (see above)",
   );
   return out.join("\n");
 }
@@ -88,6 +92,7 @@ export function registerPlan(program: Command): void {
             validation.documents.map((d) => d.doc),
             options.release,
           );
+          input = await withDocumentMigrationFacts(input, validation.documents);
           plan = planRelease(input, options.env ? { environment: options.env } : {});
         } else {
           const api = new ApiClient(connectionOf(command.optsWithGlobals<GlobalOptions>()));

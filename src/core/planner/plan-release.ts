@@ -3,6 +3,7 @@ import { InputError } from "../errors/domain-error.js";
 import { ConflictReporter } from "./conflict-report.js";
 import { findCycles } from "./cycle-search.js";
 import { environmentWaves } from "./environment-waves.js";
+import { applyMigrationGate } from "./migration-gate.js";
 import { buildOrderingConstraints } from "./ordering-constraints.js";
 import {
   type FleetService,
@@ -110,7 +111,7 @@ function mergeConflicts(outcomes: readonly EnvironmentOutcome[]): PlanConflict[]
  * state, including each wave's mixed old/new state, keeps every requirement satisfied; or,
  * when no order exists, the minimal conflicts and dependsOn cycles that prevent one.
  */
-export function planRelease(input: PlanInput, options: PlanOptions = {}): ReleasePlan {
+function planOrder(input: PlanInput, options: PlanOptions): ReleasePlan {
   const all = input.release.spec.environments;
   if (options.environment !== undefined && !all.includes(options.environment)) {
     throw new InputError(
@@ -135,4 +136,13 @@ export function planRelease(input: PlanInput, options: PlanOptions = {}): Releas
     cycles,
     estimate: releaseEstimate(plans),
   };
+}
+
+/**
+ * The release's plan (see `planOrder`), with its migrations checked against their linted sets
+ * when the input carries them: a breaking expand statement makes it infeasible, and contracts of
+ * retained tables carry their archive step.
+ */
+export function planRelease(input: PlanInput, options: PlanOptions = {}): ReleasePlan {
+  return applyMigrationGate(planOrder(input, options), input);
 }

@@ -2,11 +2,14 @@ import type { DocumentOf } from "../documents/document-kinds.js";
 import type { ReleaseChange } from "../documents/kinds/release.js";
 import { InputError } from "../errors/domain-error.js";
 import { type CompactFleet, compactFleet } from "./compact-fleet.js";
+import type { ServiceMigrationFacts } from "./service-migration-facts.js";
 
 /** What the planner reads: Service documents and one Release, already validated. */
 export interface PlanInput {
   readonly services: readonly DocumentOf<"Service">[];
   readonly release: DocumentOf<"Release">;
+  /** The changed services' migration sets, read and linted by the adapter that builds the input. */
+  readonly migrations?: readonly ServiceMigrationFacts[];
 }
 
 export interface ApiNeed {

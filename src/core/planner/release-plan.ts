@@ -8,7 +8,27 @@ export type PlanStep =
   | { readonly kind: "migrate-expand"; readonly service: string; readonly migrations: readonly string[] }
   | { readonly kind: "rollout"; readonly service: string; readonly from: string; readonly to: string }
   | { readonly kind: "verify"; readonly service: string }
-  | { readonly kind: "migrate-contract"; readonly service: string; readonly migrations: readonly string[] };
+  | {
+      readonly kind: "migrate-contract";
+      readonly service: string;
+      readonly migrations: readonly string[];
+      /** Tables under a retention rule that the contract drops or moves: archived first (absent when none). */
+      readonly archive?: readonly PlanArchive[];
+    };
+
+/** A table a contract removes that a retention rule covers: copied to an archive schema first, kept readable. */
+export interface PlanArchive {
+  readonly migration: string;
+  /** `schema.table` as the contract finds it. */
+  readonly table: string;
+  readonly how: "drop" | "rename" | "set-schema";
+  /** Where the rows are copied before the contract runs (`archive.audit_log`). */
+  readonly archiveTable: string;
+  /** The read-only view left in the table's place once the contract has removed it. */
+  readonly view: string;
+  /** The retention rule's period, as written (`7y`). */
+  readonly retention: string;
+}
 
 export type PlanStepKind = PlanStep["kind"];
 
@@ -59,4 +79,22 @@ export interface ReleasePlan {
   /** dependsOn cycles among the services a release changes, each as a closed path `[a, b, a]`. */
   readonly cycles: readonly (readonly string[])[];
   readonly estimate: PlanEstimate;
+  /**
+   * Why the release's migrations stop the plan (a breaking statement in an expand migration, a
+   * missing file...), present when the migration sets were linted as plan input.
+   */
+  readonly migrationProblems?: readonly PlanMigrationProblem[];
+}
+
+/** One reason a release's migration cannot run as planned, located in its file. */
+export interface PlanMigrationProblem {
+  readonly service: string;
+  readonly migration: string;
+  /** The lint rule id, or `migration-missing`, `phase-mismatch`, `migration-set-invalid`. */
+  readonly ruleId: string;
+  /** `<migration directory>/<file>`. */
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+  readonly message: string;
 }

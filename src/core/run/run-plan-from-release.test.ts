@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { validateSources } from "../documents/validate-documents.js";
 import { planInputFromDocuments } from "../planner/plan-input-from-documents.js";
 import { planRelease } from "../planner/plan-release.js";
+import type { EnvironmentPlan } from "../planner/release-plan.js";
 import { checkRunPlan } from "./run-plan.js";
 import { runPlanFromEnvironmentPlan } from "./run-plan-from-release.js";
 
@@ -34,6 +35,41 @@ describe("run plan from a release plan", () => {
     }
     const verify = run.steps.find((s) => s.kind === "verify" && s.service === "payments");
     expect(verify?.dependsOn).toContain(rollout?.key);
+  });
+
+  it("puts a rollback-window wait between the last rollout wave and the contract wave", () => {
+    const plan: EnvironmentPlan = {
+      name: "prod",
+      waves: [
+        {
+          index: 0,
+          estimateSeconds: 60,
+          backoutSeconds: 60,
+          steps: [
+            { kind: "migrate-expand", service: "orders", migrations: ["V2__add"] },
+            { kind: "rollout", service: "orders", from: "1.0.0", to: "1.1.0" },
+            { kind: "verify", service: "orders" },
+          ],
+        },
+        {
+          index: 1,
+          estimateSeconds: 3600,
+          backoutSeconds: 0,
+          steps: [{ kind: "migrate-contract", service: "orders", migrations: ["V3__drop"] }],
+        },
+      ],
+    };
+    const run = runPlanFromEnvironmentPlan("r1", plan, [], undefined, { rollbackWindowSeconds: 3600 });
+    expect(checkRunPlan(run)).toEqual([]);
+    const wait = run.steps.find((s) => s.kind === "wait");
+    expect(wait).toMatchObject({ key: "w1/wait/rollback-window", input: { duration: 3600 } });
+    expect(wait?.dependsOn).toEqual(["w0/migrate-expand/orders", "w0/rollout/orders", "w0/verify/orders"]);
+    expect(run.steps.find((s) => s.kind === "migrate-contract")?.dependsOn).toEqual([
+      "w1/wait/rollback-window",
+    ]);
+    // without a window, contract follows the last wave directly
+    const none = runPlanFromEnvironmentPlan("r1", plan, []);
+    expect(none.steps.some((s) => s.kind === "wait")).toBe(false);
   });
 
   it("names an unknown release with a suggestion", () => {

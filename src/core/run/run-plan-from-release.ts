@@ -1,6 +1,6 @@
 import type { VerificationSettings } from "../analysis/verification-settings.js";
 import type { ReleaseChange } from "../documents/kinds/release.js";
-import type { EnvironmentPlan, PlanStep } from "../planner/release-plan.js";
+import type { EnvironmentPlan, PlanStep, PlanWave } from "../planner/release-plan.js";
 import type { PlannedStep, RunPlan } from "./run-plan.js";
 
 function stepKey(wave: number, step: PlanStep): string {
@@ -17,8 +17,9 @@ function inputOf(step: PlanStep, change: ReleaseChange | undefined): Record<stri
         ...(change?.artifact ? { artifact: change.artifact } : {}),
       };
     case "migrate-expand":
-    case "migrate-contract":
       return { migrations: step.migrations };
+    case "migrate-contract":
+      return { migrations: step.migrations, ...(step.archive ? { archive: step.archive } : {}) };
     case "verify":
       return {};
     default: {
@@ -43,11 +44,17 @@ export function runPlanFromEnvironmentPlan(
   plan: EnvironmentPlan,
   changes: readonly ReleaseChange[],
   verification?: (service: string) => VerificationSettings,
+  options: { readonly rollbackWindowSeconds?: number } = {},
 ): RunPlan {
   const steps: PlannedStep[] = [];
   let previousWave: string[] = [];
   for (const wave of plan.waves) {
     const keys: string[] = [];
+    const window = rollbackWindowStep(wave, previousWave, options.rollbackWindowSeconds ?? 0);
+    if (window !== undefined) {
+      steps.push(window);
+      previousWave = [window.key];
+    }
     const lastOfService = new Map<string, string>();
     for (const step of wave.steps) {
       const key = stepKey(wave.index, step);
@@ -76,4 +83,24 @@ export function runPlanFromEnvironmentPlan(
     previousWave = keys;
   }
   return { release, environment: plan.name, steps };
+}
+
+/**
+ * A durable timer before the first wave with contract migrations: contract runs only once every
+ * consumer is on its new version (all earlier waves) AND the release's rollback window has passed,
+ * since after a contract the old version cannot be rolled back to.
+ */
+function rollbackWindowStep(
+  wave: PlanWave,
+  previousWave: readonly string[],
+  seconds: number,
+): PlannedStep | undefined {
+  if (seconds <= 0 || !wave.steps.some((s) => s.kind === "migrate-contract")) return undefined;
+  return {
+    key: `w${wave.index}/wait/rollback-window`,
+    kind: "wait",
+    wave: wave.index,
+    dependsOn: previousWave,
+    input: { duration: seconds, reason: "rollback window before contract migrations" },
+  };
 }

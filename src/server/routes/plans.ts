@@ -1,6 +1,9 @@
 import type { FastifyInstance } from "fastify";
+import { withMigrationFacts } from "../../adapters/dbmigrate/migration-facts.js";
 import { verificationFor } from "../../core/analysis/verification-settings.js";
+import { durationSeconds } from "../../core/documents/duration.js";
 import { InfeasibleError, InputError, NotFoundError } from "../../core/errors/domain-error.js";
+import { formatPlanMigrationProblem } from "../../core/planner/migration-gate.js";
 import { planInputFromDocuments } from "../../core/planner/plan-input-from-documents.js";
 import { planRelease } from "../../core/planner/plan-release.js";
 import type { PlanInput } from "../../core/planner/planning-fleet.js";
@@ -17,10 +20,13 @@ export async function planFromStore(
   environment?: string,
 ): Promise<{ plan: ReleasePlan; input: PlanInput; generations: Record<string, number> }> {
   const stored = await store.documents.list();
-  const input = planInputFromDocuments(
+  // With a migrations root the server reads and lints the release's migration sets too.
+  const root = process.env.UPSHIFT_MIGRATIONS_ROOT;
+  const documentsOnly = planInputFromDocuments(
     stored.map((s) => s.doc),
     release,
   );
+  const input = root === undefined ? documentsOnly : await withMigrationFacts(documentsOnly, () => root);
   const plan = planRelease(input, environment ? { environment } : {});
   const generations: Record<string, number> = {};
   for (const s of stored)
@@ -35,9 +41,13 @@ export async function runPlanFromStore(store: Store, release: string, environmen
   if (!plan.feasible) {
     throw new InfeasibleError(
       "plan.infeasible",
-      `release ${release} has no valid order in ${environment}: ${plan.conflicts.map((c) => c.message).join("; ") || "see cycles"}`,
+      `release ${release} has no valid order in ${environment}: ${[...plan.conflicts.map((c) => c.message), ...(plan.migrationProblems ?? []).map(formatPlanMigrationProblem)].join("; ") || "see cycles"}`,
       {
-        details: { conflicts: plan.conflicts, cycles: plan.cycles },
+        details: {
+          conflicts: plan.conflicts,
+          cycles: plan.cycles,
+          migrationProblems: plan.migrationProblems ?? [],
+        },
       },
     );
   }
@@ -47,8 +57,13 @@ export async function runPlanFromStore(store: Store, release: string, environmen
   const policies = (await store.documents.list()).flatMap((s) =>
     s.doc.kind === "Policy" ? [s.doc.spec] : [],
   );
-  return runPlanFromEnvironmentPlan(release, envPlan, input.release.spec.changes, (service) =>
-    verificationFor(input.release.spec, policies, service),
+  const window = input.release.spec.rollbackWindow;
+  return runPlanFromEnvironmentPlan(
+    release,
+    envPlan,
+    input.release.spec.changes,
+    (service) => verificationFor(input.release.spec, policies, service),
+    { rollbackWindowSeconds: window === undefined ? 0 : durationSeconds(window) },
   );
 }
 

@@ -43,6 +43,27 @@ export const serviceSpec = z.strictObject({
   probes: z.strictObject({ readiness: probe.optional(), liveness: probe.optional() }).optional(),
   parameters: parameters.optional(),
   migrations: z.strictObject({ path: z.string().min(1), database: z.string().optional() }).optional(),
+  retention: z
+    .array(
+      z.strictObject({
+        table: z
+          .string()
+          .regex(
+            /^([a-z_][a-z0-9_$]*\.)?[a-z_][a-z0-9_$]*$/,
+            'must be a table name such as "audit_log" or "sales.audit_log"',
+          ),
+        period: duration.meta({ description: "how long the rows must stay readable, e.g. 2555d" }),
+        archiveSchema: z
+          .string()
+          .regex(/^[a-z_][a-z0-9_$]*$/, 'must be a schema name such as "archive"')
+          .optional(),
+      }),
+    )
+    .optional()
+    .meta({
+      description:
+        "tables whose rows must be kept: a contract that drops or moves one archives it first (copy to the archive schema, read-only view)",
+    }),
   environments: z
     .record(
       dnsLabel,
