@@ -68,5 +68,9 @@ export class FleetWatch {
   }
 }
 
-/** The builtin routers' directory under the rollout state directory (the rollout runtime's default). */
-export const routersDirOf = (rolloutDir: string) => join(rolloutDir, "routers");
+/**
+ * The builtin routers' directory of one environment under the rollout state directory (the rollout
+ * runtime's default: each environment has its own routers).
+ */
+export const routersDirOf = (rolloutDir: string, environment: string) =>
+  join(rolloutDir, "routers", environment);

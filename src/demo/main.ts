@@ -181,7 +181,7 @@ async function main(): Promise<number> {
   const rolloutDir = join(workDir, "rollouts");
   server = await startDemoServer(join(workDir, "data"), { UPSHIFT_ROLLOUT_DIR: rolloutDir });
   say(`Upshift server at ${server.url} (SQLite in ${join(workDir, "data")})`);
-  watch = new FleetWatch(routersDirOf(rolloutDir), SERVICES);
+  watch = new FleetWatch(routersDirOf(rolloutDir, "demo"), SERVICES);
   watch.start(250);
   const paint = painter();
 
