@@ -178,6 +178,26 @@ describe.each(STORE_TARGETS)("run engine on $name", (target) => {
     expect(after.phase).toBe("Running");
   });
 
+  it("wakes a sibling's durable timer after its wave-mate failed the run, and starts nothing new", async () => {
+    worker("w1");
+    const plan: RunPlan = {
+      release: "siblings",
+      environment: "prod",
+      steps: [
+        { key: "bad", kind: "test", service: "a", wave: 0, dependsOn: [], input: { fail: true } },
+        { key: "timer", kind: "wait", service: "b", wave: 0, dependsOn: [], input: { duration: 1 } },
+        { key: "next", kind: "test", service: "c", wave: 1, dependsOn: ["bad", "timer"], input: {} },
+      ],
+    };
+    const run = await store.runs.createRun(plan, { startedBy: null, now: Date.now() });
+    await until("failed", async () => (await phase(run.id)) === "Failed");
+    const stepState = async (key: string) =>
+      (await store.runs.getRun(run.id))?.steps.find((s) => s.key === key)?.state;
+    await until("timer finished", async () => (await stepState("timer")) === "succeeded", 10_000);
+    expect(await stepState("next")).toBe("pending");
+    expect(await phase(run.id)).toBe("Failed");
+  });
+
   it("fails a run on a permanently failing step; retry-step and skip-step recover it", async () => {
     worker("w1");
     const run = await store.runs.createRun(

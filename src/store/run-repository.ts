@@ -30,8 +30,9 @@ import type { Schema, StepTable } from "./schema.js";
 /** Phases that end a run's attempt: each is recorded in the audit log as `run.finish` (notifications tail it). */
 const FINISH_PHASES: ReadonlySet<RunPhase> = new Set(["Succeeded", "Failed", "RolledBack", "Aborted"]);
 // Claims up to `limit` due steps (see claim()). A failed run starts nothing new, but steps
-// already dispatched in the failing wave still finish, so the outcome does not depend on which
-// sibling a worker happened to pick first. Parameters: the unknown owner's placeholder text,
+// already dispatched in the failing wave still finish, waiting ones included (a sibling's canary
+// paused on a timer must not stay half-shifted), so the outcome does not depend on which sibling
+// a worker happened to pick first. Parameters: the unknown owner's placeholder text,
 // owner, lease expiry, due_at, heartbeat_at, claimed_at, started_at, now, limit.
 const claimSql = (lock: string) => `
       update steps set
@@ -48,7 +49,7 @@ const claimSql = (lock: string) => `
         wake_at = null,
         started_at = coalesce(started_at, ?)
       where id in (select s.id from steps s join runs r on r.id = s.run_id
-          where (r.phase in ('Running', 'RollingBack') or (r.phase = 'Failed' and s.state <> 'waiting'))
+          where r.phase in ('Running', 'RollingBack', 'Failed')
             and s.due_at <= ? and s.state in ('ready', 'waiting', 'running')
           order by s.due_at limit ?${lock})
       returning id, run_id, environment, key, kind, service, direction, attempt, input, output, lease_generation, claim_kind, ready_at`;

@@ -139,7 +139,9 @@ describe.runIf(PG_URL)("replicas on one PostgreSQL", () => {
     const names = new Map<string, string>();
     for (let i = 0; i < 50; i++) {
       const url = i % 2 === 0 ? r1.url : r2.url;
-      const run = await c.api<RunView>(url, "POST", "/v1/runs", { plan: testPlan(`multi-${i}`, 10, 40) });
+      // Steps long enough (150 ms) that the third replica is sure to hold some when it is killed,
+      // even when a loaded machine starts it late.
+      const run = await c.api<RunView>(url, "POST", "/v1/runs", { plan: testPlan(`multi-${i}`, 10, 150) });
       names.set(run.id, `multi-${i}`);
     }
     const pid = r3.child.pid;
@@ -148,7 +150,7 @@ describe.runIf(PG_URL)("replicas on one PostgreSQL", () => {
         "select id, run_id, key from steps where state = 'running' and lease_owner like $1",
         [`%:${pid}:%`],
       );
-    for (let i = 0; i < 50 && (await holding()).length === 0; i++) await sleep(100);
+    for (let i = 0; i < 200 && (await holding()).length === 0; i++) await sleep(100);
     const killedAt = Date.now();
     await r3.stop("SIGKILL");
     // What the dead replica still held once it was gone: only other replicas can finish these.

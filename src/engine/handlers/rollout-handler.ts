@@ -167,7 +167,6 @@ async function drive(
     cp = next;
     await ctx.checkpoint({ ...cp });
   };
-  const inFailedRun = async () => (await targets.runPhase(ctx.runId)) === "Failed";
   const began = Date.now();
   const held = () => Date.now() - began > HOLD_BUDGET_MS;
   let idle = 0;
@@ -222,12 +221,11 @@ async function drive(
       if (result.changed) changed = true;
       const out = result.outcome;
       if (out !== undefined) {
-        // Short timed waits are slept here, under the lease: the engine does not wake waiting
-        // steps of a Failed run, and a canary must not stay half-shifted because another service
-        // of its wave failed. Long waits and waits for people are parked durably, and so is a
-        // short one once this reconcile has held its worker for a while, unless the run is Failed.
+        // Short timed waits are slept here, under the lease, so a canary moves on without a round
+        // trip through the store. Long waits and waits for people are parked durably, and so is a
+        // short one once this reconcile has held its worker for a while.
         const ms = out.kind === "waiting" && out.until ? out.until.getTime() - ctx.now().getTime() : Infinity;
-        if (ms > HOLD_MS || (held() && !(await inFailedRun()))) return out;
+        if (ms > HOLD_MS || held()) return out;
         // In steps of at most a second, so a promote or a sick instance is seen meanwhile.
         await sleep(Math.min(Math.max(0, ms), 1000), undefined, { signal: ctx.abort });
         changed = true;
@@ -237,8 +235,7 @@ async function drive(
     }
     idle = changed ? 0 : idle + 1;
     if (idle >= 2) {
-      if (held() && !(await inFailedRun()))
-        return { kind: "waiting", until: new Date(now.getTime() + POLL_MS), message: step.message };
+      if (held()) return { kind: "waiting", until: new Date(now.getTime() + POLL_MS), message: step.message };
       await sleep(POLL_MS, undefined, { signal: ctx.abort });
     }
   }
