@@ -41,6 +41,16 @@ export const judgedMetricSchema = z.strictObject({
   mustHaveData: z.boolean().optional(),
   nanStrategy: z.enum(["remove", "replace"]).optional(),
   outlierFactor: z.number().gt(0).optional(),
+  effectSize: z
+    .strictObject({
+      allowedIncrease: z.number().gt(0).optional(),
+      allowedDecrease: z.number().gt(0).optional(),
+    })
+    .optional()
+    .meta({
+      description:
+        "Kayenta's effect size on mean(canary)/mean(baseline): High also needs the ratio >= allowedIncrease, Low <= allowedDecrease",
+    }),
 });
 export type JudgedMetricDocument = z.infer<typeof judgedMetricSchema>;
 

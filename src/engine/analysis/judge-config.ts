@@ -22,6 +22,8 @@ export function judgeConfigOf(
         critical: m.critical,
         mustHaveData: m.mustHaveData,
         nanStrategy: m.nanStrategy,
+        allowedIncrease: m.effectSize?.allowedIncrease,
+        allowedDecrease: m.effectSize?.allowedDecrease,
         outlierRemoval:
           m.outlierFactor === undefined ? undefined : { factor: m.outlierFactor, reduceSensitivity: true },
       }),
