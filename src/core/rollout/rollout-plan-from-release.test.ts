@@ -13,6 +13,7 @@ describe("rolloutPlanFromRelease", () => {
       {
         canary: {
           steps: [
+            { setHeaderRoute: { header: "x-tester", value: "yes" } },
             { setWeight: 10 },
             { pause: { duration: "1m30s" } },
             { pause: {} },
@@ -28,6 +29,7 @@ describe("rolloutPlanFromRelease", () => {
       canary: sides.target,
       replicas: 2,
       steps: [
+        { kind: "setHeaderRoute", header: "x-tester", value: "yes" },
         { kind: "setWeight", weight: 10 },
         { kind: "pause", seconds: 90 },
         { kind: "pause" },

@@ -19,6 +19,13 @@ const canaryStep = z.union([
   z.strictObject({ setWeight: z.int().min(0).max(100) }),
   z.strictObject({ pause: z.strictObject({ duration: duration.optional() }) }),
   z.strictObject({ analysis: z.strictObject({ interval: duration, count: z.int().min(1) }) }),
+  z.strictObject({
+    setHeaderRoute: z
+      .strictObject({ header: z.string().min(1), value: z.string().min(1) })
+      .meta({
+        description: "requests carrying this header value (testers) go to the canary, whatever the weights",
+      }),
+  }),
 ]);
 
 export const strategy = z.union([
