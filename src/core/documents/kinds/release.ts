@@ -20,11 +20,9 @@ const canaryStep = z.union([
   z.strictObject({ pause: z.strictObject({ duration: duration.optional() }) }),
   z.strictObject({ analysis: z.strictObject({ interval: duration, count: z.int().min(1) }) }),
   z.strictObject({
-    setHeaderRoute: z
-      .strictObject({ header: z.string().min(1), value: z.string().min(1) })
-      .meta({
-        description: "requests carrying this header value (testers) go to the canary, whatever the weights",
-      }),
+    setHeaderRoute: z.strictObject({ header: z.string().min(1), value: z.string().min(1) }).meta({
+      description: "requests carrying this header value (testers) go to the canary, whatever the weights",
+    }),
   }),
 ]);
 
