@@ -308,6 +308,40 @@ spec:
     expect((await call("otto", "GET", `/v1/changes/${number}`)).json().state).toBe("Implement");
   });
 
+  it("re-checks the calendar when the window opens: a freeze added after scheduling keeps the change out of Implement", async () => {
+    const number = await create("standard");
+    expect((await act("rita", number, "submit")).json().state).toBe("Scheduled");
+    // The environment's calendar gains a freeze over the window after the change was scheduled.
+    const calendar = fleet.split(/^---$/m).find((d) => d.includes("name: prod-calendar")) ?? "";
+    expect(calendar).toContain("kind: Calendar");
+    const freeze = [
+      calendar.trimEnd(),
+      "    - name: incident-freeze",
+      "      kind: freeze",
+      "      timeZone: UTC",
+      '      start: "2027-06-10T20:00:00"',
+      '      end: "2027-06-11T06:00:00"',
+      "      scope: { environments: [prod] }",
+      "      owner: sre",
+      "      emergencyOverride: false",
+      "",
+    ].join("\n");
+    const applied = await app.inject({
+      method: "POST",
+      url: "/v1/documents",
+      headers: { authorization: `Bearer ${tokens.ann}`, "content-type": "application/yaml" },
+      payload: freeze,
+    });
+    expect(applied.statusCode, applied.body).toBe(200);
+    const gate = new ChangeGate(store, new ChangeService(store));
+    expect(await gate.reconcile(T("2027-06-10T22:00:00Z"))).toEqual([]);
+    expect((await call("otto", "GET", `/v1/changes/${number}`)).json().state).toBe("Scheduled");
+    clock = T("2027-06-10T22:00:00Z");
+    const refused = await act("rita", number, "implement");
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().detail).toMatch(/prod-calendar\/incident-freeze .*owner sre/);
+  });
+
   it("refuses a window in a freeze, naming the window and its owner, unless an emergency may override it", async () => {
     const frozen = { start: "2027-12-24T10:00:00Z", end: "2027-12-24T12:00:00Z" };
     const standard = await create("standard", frozen);

@@ -394,7 +394,10 @@ export class ChangeService {
       const target = targetOf(event, before);
       let clearance: ReturnType<typeof clearWindow> | undefined;
       const windowAfter = event.kind === "edit" && event.window !== undefined ? event.window : before.window;
-      if (windowAfter !== undefined && (movesWindow || target === "Authorize" || target === "Scheduled")) {
+      // Checked again on entering Implement: a freeze or booking added since scheduling must stop it.
+      const checks =
+        movesWindow || target === "Authorize" || target === "Scheduled" || target === "Implement";
+      if (windowAfter !== undefined && checks) {
         const report = checkSlot(calendarWorldFor(world, number), {
           id: number,
           environment: before.environment,
@@ -406,6 +409,7 @@ export class ChangeService {
         const entering =
           target === "Authorize" ||
           target === "Scheduled" ||
+          target === "Implement" ||
           ["Authorize", "Scheduled"].includes(before.state);
         if (clearance.blocking.length > 0 && entering)
           throw new ConflictError(
