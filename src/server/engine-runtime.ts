@@ -39,7 +39,11 @@ export function startEngine(
   // Verify steps read the same routers as rollouts (builtin series for burn-rate triggers).
   handlers.register(
     createVerifyHandler(
-      verificationPorts(store, { router: (e) => targets.routerFor(e), ...options.verification }),
+      verificationPorts(store, {
+        router: (e) => targets.routerFor(e),
+        instances: (s, e) => targets.instancesOf(s, e),
+        ...options.verification,
+      }),
     ),
   );
   store.runs.setRevertible((kind) => handlers.isRevertible(kind));

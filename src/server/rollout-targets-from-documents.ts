@@ -230,5 +230,9 @@ export function rolloutTargetsFromDocuments(
     async routerFor(environment) {
       return routerOf((await documents(environment)).env, environment);
     },
+    async instancesOf(service, environment) {
+      const target = await resolveTarget({ environment, service, to: "" });
+      return target.driver.observe({ service, environment });
+    },
   };
 }

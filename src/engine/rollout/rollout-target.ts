@@ -1,4 +1,4 @@
-import type { DeployRequest, Driver } from "../../core/rollout/driver-port.js";
+import type { DeployRequest, Driver, Instance } from "../../core/rollout/driver-port.js";
 import type { TrafficRouter } from "../../core/traffic/traffic-router.js";
 
 /** What a rollout step touches for one service in one environment, built from the documents. */
@@ -32,4 +32,6 @@ export interface RolloutTargets {
   runPhase(runId: string): Promise<string | undefined>;
   /** The router of an environment, for analysis; undefined when it has none. */
   routerFor(environment: string): Promise<TrafficRouter | undefined>;
+  /** What the service's driver observes running in the environment (pids for infrastructure checks). */
+  instancesOf(service: string, environment: string): Promise<readonly Instance[]>;
 }
