@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { collectBeforeAfterSamples } from "../../src/adapters/metrics/before-after-samples.js";
+import { createMetricProvider } from "../../src/adapters/metrics/create-metric-provider.js";
 import { prometheusProvider } from "../../src/adapters/metrics/prometheus/prometheus-provider.js";
 import { analysisMetricSpec } from "../../src/core/analysis/analysis-metric-spec.js";
 import { beforeAfterWindows, judgeBeforeAfter } from "../../src/core/analysis/before-after-baseline.js";
@@ -11,6 +12,8 @@ import { DEFAULT_SCORE_THRESHOLDS } from "../../src/core/analysis/canary-score.j
 import { measuredValue } from "../../src/core/analysis/measurement.js";
 import { metricJudgementConfig } from "../../src/core/analysis/metric-judgement-config.js";
 import { MetricProviderError } from "../../src/core/analysis/metric-provider-port.js";
+import type { StepContext } from "../../src/core/run/step-handler.js";
+import { runVerificationCheck } from "../../src/engine/analysis/run-verification-check.js";
 import { seededRandom } from "../support/prng.js";
 import { freePort, type LocalServer, serve, waitFor } from "./local-services.js";
 
@@ -45,6 +48,10 @@ describe.skipIf(!existsSync(PROMETHEUS) && !process.env.CI)(
             "demo_success_ratio NaN",
             "# TYPE demo_requests_total counter",
             `demo_requests_total{version="1.0.0"} ${scrapes * 10}`,
+            "# TYPE demo_resident_memory_bytes gauge",
+            'demo_resident_memory_bytes{service="web",version="2.0.0"} 52428800',
+            "# TYPE demo_open_fds gauge",
+            'demo_open_fds{service="web",version="2.0.0"} 40',
             "",
           ].join("\n"),
         );
@@ -187,5 +194,44 @@ describe.skipIf(!existsSync(PROMETHEUS) && !process.env.CI)(
       const missing = prometheusProvider({ address, query: 'up{version="{{args.version}}"}' });
       await expect(missing.measure({ args: {} })).rejects.toThrow(/no value was given for version/);
     });
+
+    it("checks infrastructure through Prometheus for drivers without local pids", async () => {
+      const ctx = {
+        runId: "r",
+        key: "w0/verify/web",
+        abort: new AbortController().signal,
+        now: () => new Date(),
+        log: () => {},
+      } as unknown as StepContext;
+      const target = {
+        service: "web",
+        environment: "dev",
+        version: "2.0.0",
+        previousVersion: "1.0.0",
+        startedAt: Date.now(),
+      };
+      const check = (maxMemory: number) => ({
+        name: "infra",
+        check: {
+          kind: "infrastructure" as const,
+          name: "infra",
+          window: "1s",
+          interval: "250ms",
+          memoryBytes: { max: maxMemory },
+          openFiles: { max: 100 },
+          prometheus: {
+            address,
+            memoryBytes: 'demo_resident_memory_bytes{service="{{args.service}}",version="{{args.version}}"}',
+            openFiles: 'demo_open_fds{service="{{args.service}}",version="{{args.version}}"}',
+          },
+        },
+      });
+      const ports = { createMetricProvider };
+      const roomy = await runVerificationCheck(ctx, check(100 * 1024 ** 2), ports, target);
+      expect(roomy.kind, roomy.message).toBe("passed");
+      const tight = await runVerificationCheck(ctx, check(10 * 1024 ** 2), ports, target);
+      expect(tight.kind, tight.message).toBe("failed");
+      expect(tight.message).toMatch(/memory/i);
+    }, 20_000);
   },
 );
