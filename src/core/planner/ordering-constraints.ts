@@ -2,7 +2,7 @@ import { type CompactFleet, CURRENT, type Side, servedEntry, sideOf, TARGET } fr
 import { findMissing, type MissingProvider } from "./missing-providers.js";
 import type { NeedRef, PairContext, PairRelation, RequirementFailure } from "./pair-relation.js";
 import { pairRelation } from "./pair-relation.js";
-import type { PlanningFleet } from "./planning-fleet.js";
+import { type PlanningFleet, serviceIndex } from "./planning-fleet.js";
 import { NOT_SERVED, providerIndex } from "./provider-index.js";
 import type { RangeMatcher } from "./range-matcher.js";
 
@@ -201,7 +201,7 @@ export function buildOrderingConstraints(fleet: PlanningFleet, matches: RangeMat
     }
     if (compact.moving[c] !== 1) continue;
     for (const dependency of services[c]?.dependsOn ?? []) {
-      const d = fleet.indexOf.get(dependency);
+      const d = serviceIndex(services, dependency);
       if (d !== undefined && compact.moving[d] === 1) {
         edges.push({ before: d, after: c, cause: { kind: "depends-on" } });
       }
