@@ -91,8 +91,15 @@ function search(count: number, nameAt: (i: number) => string, name: string): num
 /** Each service's change by service index: one search per change, none per service. */
 function changesByService(input: PlanInput, names: readonly string[]): (ReleaseChange | undefined)[] {
   const changes = new Array<ReleaseChange | undefined>(names.length).fill(undefined);
+  // Changes usually come in name order, as the services do: a cursor walks both, and a change
+  // out of order is searched for.
+  let cursor = 0;
   for (const change of input.release.spec.changes) {
-    const at = search(names.length, (i) => names[i] as string, change.service);
+    while (cursor < names.length && (names[cursor] as string) < change.service) cursor++;
+    const at =
+      names[cursor] === change.service
+        ? cursor
+        : search(names.length, (i) => names[i] as string, change.service);
     if (at === undefined) {
       throw new InputError(
         "plan.unknown-service",
