@@ -1,8 +1,8 @@
-import { type CompactFleet, CURRENT, type Side, TARGET } from "./compact-fleet.js";
+import { type CompactFleet, CURRENT, type Side, servedEntry, sideOf, TARGET } from "./compact-fleet.js";
 import { findMissing, type MissingProvider } from "./missing-providers.js";
 import type { NeedRef, PairContext, PairRelation, RequirementFailure } from "./pair-relation.js";
 import { pairRelation } from "./pair-relation.js";
-import type { PlanningFleet } from "./planning-fleet.js";
+import { type PlanningFleet, serviceIndex } from "./planning-fleet.js";
 import { NOT_SERVED, providerIndex } from "./provider-index.js";
 import type { RangeMatcher } from "./range-matcher.js";
 
@@ -114,22 +114,13 @@ export function buildOrderingConstraints(fleet: PlanningFleet, matches: RangeMat
   const groupOf = new Int32Array(services.length).fill(-1);
   const reached: number[] = [];
   const groups: NeedRef[][] = [];
-  // Per reached provider: whether some requirement may fail against it (see `quietNeed`).
-  let loud = new Uint8Array(64);
-  const add = (p: number, ref: NeedRef, mayFail: boolean) => {
+  const add = (p: number, ref: NeedRef) => {
     const at = groupOf[p] ?? -1;
     if (at >= 0) {
       groups[at]?.push(ref);
-      if (mayFail) loud[at] = 1;
       return;
     }
     groupOf[p] = reached.length;
-    if (reached.length === loud.length) {
-      const bigger = new Uint8Array(loud.length * 2);
-      bigger.set(loud);
-      loud = bigger;
-    }
-    loud[reached.length] = mayFail ? 1 : 0;
     const group = groups[reached.length];
     if (group === undefined) groups.push([ref]);
     else {
@@ -139,45 +130,78 @@ export function buildOrderingConstraints(fleet: PlanningFleet, matches: RangeMat
     reached.push(p);
   };
   const satisfies = ctx.satisfies;
+  /** Whether the provider's `side` version serves some version of `api` in `range` (see `quietNeed`). */
+  const inRange = (range: number, p: number, side: Side, api: number, served: number) => {
+    if (served >= 0) return satisfies(range, served);
+    const entry = servedEntry(compact, p, side, api);
+    const rows = compact.served[sideOf(compact, p, side)];
+    for (let j = rows.versionStart[entry] ?? 0; j < (rows.versionStart[entry + 1] ?? 0); j++)
+      if (satisfies(range, rows.version[j] ?? 0)) return true;
+    return false;
+  };
   /**
    * Whether a requirement (range) holds against a provider whichever of its versions runs, from
    * the versions the provider index keeps beside it: served in range by both versions, or by
    * neither. This is pairRelation's own first test (quietPair), per requirement; a pair none of
-   * whose requirements may fail relates as "any", and pairRelation is not asked.
+   * whose requirements may fail relates as "any", and pairRelation is not asked. A version serving
+   * the API in several versions (a release adding 1.5 beside 1.4) is looked up in its rows.
    */
-  const quietNeed = (range: number, before: number, after: number) =>
-    (before === NOT_SERVED && after === NOT_SERVED) ||
-    (before >= 0 && after >= 0 && satisfies(range, before) && satisfies(range, after));
+  const quietNeed = (range: number, api: number, at: number) => {
+    const before = providers.versions[2 * at] ?? 0;
+    const after = providers.versions[2 * at + 1] ?? 0;
+    if (before === NOT_SERVED || after === NOT_SERVED) return before === after;
+    const p = providers.list[at] ?? 0;
+    return inRange(range, p, CURRENT, api, before) && inRange(range, p, TARGET, api, after);
+  };
+  // A pass per consumer finds the providers some requirement may fail against (most consumers
+  // have none); only then are its requirements grouped by provider, for those providers alone.
+  const loudStamp = new Int32Array(services.length).fill(-1);
   for (let c = 0; c < services.length; c++) {
-    for (const side of compact.moving[c] === 1 ? BOTH_SIDES : CURRENT_SIDE) {
+    const sides = compact.moving[c] === 1 ? BOTH_SIDES : CURRENT_SIDE;
+    let loudCount = 0;
+    for (const side of sides) {
       const rows = compact.needs[side];
       for (let k = rows.start[c] ?? 0; k < (rows.start[c + 1] ?? 0); k++) {
         if (skip[side][k] === 1) continue;
         const api = rows.api[k] ?? 0;
         const range = rows.range[k] ?? 0;
         for (let at = providers.start[api] ?? 0; at < (providers.start[api + 1] ?? 0); at++) {
-          const quiet = quietNeed(
-            range,
-            providers.versions[2 * at] ?? 0,
-            providers.versions[2 * at + 1] ?? 0,
-          );
-          add(providers.list[at] ?? 0, k * 2 + side, !quiet);
+          if (quietNeed(range, api, at)) continue;
+          const p = providers.list[at] ?? 0;
+          if (loudStamp[p] !== c) {
+            loudStamp[p] = c;
+            loudCount++;
+          }
+        }
+      }
+    }
+    if (loudCount > 0) {
+      for (const side of sides) {
+        const rows = compact.needs[side];
+        for (let k = rows.start[c] ?? 0; k < (rows.start[c + 1] ?? 0); k++) {
+          if (skip[side][k] === 1) continue;
+          const api = rows.api[k] ?? 0;
+          for (let at = providers.start[api] ?? 0; at < (providers.start[api + 1] ?? 0); at++) {
+            const p = providers.list[at] ?? 0;
+            if (loudStamp[p] === c) add(p, k * 2 + side);
+          }
         }
       }
     }
     for (const p of reached) {
       const at = groupOf[p] ?? 0;
-      if (loud[at] !== 1) continue; // every requirement holds in every state: any order
       const relation = pairRelation(ctx, c, p, groups[at] ?? []);
       if (relation.kind === "never") incompatible.push({ kind: "incompatible", reasons: relation.reasons });
       const edge = relationEdge(relation, c, p);
       if (edge !== undefined) edges.push(edge);
     }
-    for (const p of reached) groupOf[p] = -1;
-    reached.length = 0;
+    if (reached.length > 0) {
+      for (const p of reached) groupOf[p] = -1;
+      reached.length = 0;
+    }
     if (compact.moving[c] !== 1) continue;
     for (const dependency of services[c]?.dependsOn ?? []) {
-      const d = fleet.indexOf.get(dependency);
+      const d = serviceIndex(services, dependency);
       if (d !== undefined && compact.moving[d] === 1) {
         edges.push({ before: d, after: c, cause: { kind: "depends-on" } });
       }

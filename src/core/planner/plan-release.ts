@@ -49,11 +49,11 @@ function planEnvironment(input: PlanInput, environment: string, matches: RangeMa
   const nameOf = (v: number) => fleet.services[graph.serviceOf[v] ?? 0]?.name ?? "?";
   const dependsOn = (e: number) => graph.causes[e]?.kind === "depends-on";
   // dependsOn cycles first, so that a cycle of dependsOn alone is reported as such.
-  const alive = Uint8Array.from(graph.causes, (c) => (c.kind === "depends-on" ? 1 : 0));
+  // Plain loops: typed arrays' from() with a mapping function is slow on 100,000-service fleets.
+  const alive = new Uint8Array(graph.causes.length);
+  for (let e = 0; e < graph.causes.length; e++) alive[e] = graph.causes[e]?.kind === "depends-on" ? 1 : 0;
   const cycles = findCycles(graph, alive, dependsOn, CYCLE_LIMIT).map((c) => dependsOnPath(graph, fleet, c));
-  graph.causes.forEach((c, e) => {
-    if (c.kind === "requirement") alive[e] = 1;
-  });
+  for (let e = 0; e < graph.causes.length; e++) if (graph.causes[e]?.kind === "requirement") alive[e] = 1;
   const reporter = new ConflictReporter(fleet, matches);
   const conflicts = [
     ...constraints.missing.map((m) => reporter.missing(m)),
@@ -70,16 +70,18 @@ function planEnvironment(input: PlanInput, environment: string, matches: RangeMa
   ];
   if (conflicts.length > 0 || cycles.length > 0)
     return { plan: { name: environment, waves: [] }, conflicts, cycles };
-  const tiers = Int32Array.from(graph.serviceOf, (s) => fleet.services[s]?.tier ?? 0);
+  const tiers = new Int32Array(graph.serviceOf.length);
+  for (let v = 0; v < tiers.length; v++) tiers[v] = fleet.services[graph.serviceOf[v] ?? 0]?.tier ?? 0;
   const waveOf = scheduleWaves(graph, tiers, input.release.spec.maxParallel ?? Number.POSITIVE_INFINITY);
   const groups: FleetService[][] = [];
-  waveOf.forEach((wave, v) => {
+  for (let v = 0; v < waveOf.length; v++) {
+    const wave = waveOf[v] ?? 0;
     const service = fleet.services[graph.serviceOf[v] ?? 0];
-    if (service === undefined) return;
+    if (service === undefined) continue;
     const group = groups[wave];
     if (group === undefined) groups[wave] = [service];
     else group.push(service);
-  });
+  }
   const window = input.release.spec.rollbackWindow;
   // filter() skips holes: a wave nobody was eligible for is not a wave.
   const waves = environmentWaves(

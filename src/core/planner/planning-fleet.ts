@@ -64,14 +64,42 @@ function versionOf(
   return { version, provides: provides ?? [], requires: requires ?? [] };
 }
 
-/** Each service's change by service index: one lookup per change, none per service. */
-function changesByService(
-  input: PlanInput,
-  known: ReadonlyMap<string, number>,
-): (ReleaseChange | undefined)[] {
-  const changes = new Array<ReleaseChange | undefined>(known.size).fill(undefined);
+/**
+ * The index of service `name` in `services` (sorted by name), or undefined: a binary search, so
+ * that planning a 100,000-service fleet builds no name → index Map (one hash per name) on its way.
+ */
+export function serviceIndex(
+  services: readonly { readonly name: string }[],
+  name: string,
+): number | undefined {
+  return search(services.length, (i) => (services[i] as { readonly name: string }).name, name);
+}
+
+/** Where `name` is among `count` names sorted in code-unit order (`nameAt`), or undefined. */
+function search(count: number, nameAt: (i: number) => string, name: string): number | undefined {
+  let [low, high] = [0, count - 1];
+  while (low <= high) {
+    const mid = (low + high) >>> 1;
+    const found = nameAt(mid);
+    if (found === name) return mid;
+    if (found < name) low = mid + 1;
+    else high = mid - 1;
+  }
+  return undefined;
+}
+
+/** Each service's change by service index: one search per change, none per service. */
+function changesByService(input: PlanInput, names: readonly string[]): (ReleaseChange | undefined)[] {
+  const changes = new Array<ReleaseChange | undefined>(names.length).fill(undefined);
+  // Changes usually come in name order, as the services do: a cursor walks both, and a change
+  // out of order is searched for.
+  let cursor = 0;
   for (const change of input.release.spec.changes) {
-    const at = known.get(change.service);
+    while (cursor < names.length && (names[cursor] as string) < change.service) cursor++;
+    const at =
+      names[cursor] === change.service
+        ? cursor
+        : search(names.length, (i) => names[i] as string, change.service);
     if (at === undefined) {
       throw new InputError(
         "plan.unknown-service",
@@ -109,7 +137,7 @@ function byName(services: readonly DocumentOf<"Service">[]): readonly DocumentOf
  */
 export function resolvePlanningFleet(input: PlanInput, environment: string): PlanningFleet {
   const docs = byName(input.services);
-  const known = new Map<string, number>();
+  const names: string[] = new Array(docs.length);
   let previous: string | undefined;
   for (let i = 0; i < docs.length; i++) {
     const name = (docs[i] as DocumentOf<"Service">).metadata.name;
@@ -117,10 +145,10 @@ export function resolvePlanningFleet(input: PlanInput, environment: string): Pla
     if (name === previous) {
       throw new InputError("plan.duplicate-service", `service "${name}" is defined twice`);
     }
-    known.set(name, i);
+    names[i] = name;
     previous = name;
   }
-  const changes = changesByService(input, known);
+  const changes = changesByService(input, names);
   const services = docs.map((doc, i): FleetService => {
     const spec = doc.spec;
     const running = spec.environments?.[environment]?.version ?? spec.version;
@@ -131,7 +159,7 @@ export function resolvePlanningFleet(input: PlanInput, environment: string): Pla
         ? undefined
         : versionOf(change.version, change.provides ?? spec.provides, change.requires ?? spec.requires);
     for (const dependency of spec.dependsOn ?? []) {
-      if (!known.has(dependency)) {
+      if (search(names.length, (i) => names[i] as string, dependency) === undefined) {
         throw new InputError(
           "plan.unknown-service",
           `service ${doc.metadata.name} depends on "${dependency}", which has no Service document`,
@@ -148,10 +176,15 @@ export function resolvePlanningFleet(input: PlanInput, environment: string): Pla
       dependsOn: spec.dependsOn ?? [],
     };
   });
+  let indexOf: Map<string, number> | undefined;
   return {
     environment,
     services,
-    indexOf: known,
+    // Built on first use (conflict reports): the planner's own lookups search `services`.
+    get indexOf(): ReadonlyMap<string, number> {
+      indexOf ??= new Map(services.map((s, i) => [s.name, i]));
+      return indexOf;
+    },
     compact: compactFleet(services),
   };
 }
