@@ -87,7 +87,9 @@ export function bracketByEstimate(
   const lows = counted.map((g) => thinValues.get(g.lo)!);
   const highs = counted.map((g) => thinValues.get(g.hi)!);
   // Every bracket (both interval ends and the median, typically) is counted in the same pass.
-  const buffers = counted.map(() => new Float64Array(capacity + 4));
+  const slot = capacity + 4;
+  if (bandScratch.length < counted.length * slot) bandScratch = new Float64Array(counted.length * slot);
+  const buffers = counted.map((_, b) => bandScratch.subarray(b * slot, (b + 1) * slot));
   const bands = bandPasses(x, y, guarded, lows, highs, buffers);
   for (const [b, g] of counted.entries()) {
     const band = bands[b]!;
@@ -105,6 +107,13 @@ export function bracketByEstimate(
   }
   return outcomes;
 }
+
+/**
+ * The bands' lists, reused from call to call instead of zero-filling about 2 MB per metric: a list
+ * lives only until its rank is selected, before this function returns, and the recursive call on
+ * the thinned samples returns before the lists are written.
+ */
+let bandScratch = new Float64Array(0);
 
 /** Below this many listed differences, quickselect directly. */
 const BUCKET_MIN = 4096;
