@@ -8,9 +8,7 @@
  * positive; P. M. Herf, "Radix Tricks", 2001), three passes of 11 bits with all histograms counted
  * in one read, as Herf describes. Keys equal in their high 32 bits (values within a relative 1e-6
  * of each other) are then put in order by a final insertion pass, which only moves elements inside
- * such runs. Passes whose digit is the same in every key are skipped; keys are taken as offsets
- * from the smallest, so samples spanning up to 2^24 key units (a factor of about 2^16) need two
- * passes, not three.
+ * such runs. Passes whose digit is the same in every key are skipped.
  */
 const RADIX_THRESHOLD = 512;
 
@@ -34,27 +32,13 @@ function radixSorted(source: Float64Array): Float64Array {
   const n = source.length;
   const counts = new Uint32Array(3 * 2048);
   const sourceWords = new Uint32Array(source.buffer, source.byteOffset, n * 2);
-  // Keys are sorted as offsets from the smallest: when they span at most 2^22 (values within a
-  // factor of about 16 of each other, or any range of small integers), the third digit is 0
-  // everywhere and its pass is skipped. Spans up to 2^24 (a factor of about 2^16, what latencies
-  // cover) drop their lowest 1 or 2 bits to fit two passes: the insertion pass below orders the
-  // few values that then share a digit pair (within a relative 4e-6 of each other).
-  let minKey = 0xffffffff;
-  let maxKey = 0;
   for (let i = 0; i < n; i++) {
     const key = keyOf(sourceWords[2 * i + 1]!); // little-endian: the high half of source[i]
-    if (key < minKey) minKey = key;
-    if (key > maxKey) maxKey = key;
-  }
-  const spanBits = 32 - Math.clz32(maxKey - minKey);
-  const low = spanBits > 22 && spanBits <= 24 ? spanBits - 22 : 0;
-  for (let i = 0; i < n; i++) {
-    const key = ((keyOf(sourceWords[2 * i + 1]!) - minKey) >>> low) >>> 0;
     counts[key & 0x7ff]!++;
     counts[2048 + ((key >>> 11) & 0x7ff)]!++;
     counts[4096 + (key >>> 22)]!++;
   }
-  const firstKey = (keyOf(sourceWords[1]!) - minKey) >>> low;
+  const firstKey = keyOf(sourceWords[1]!);
   let from = source;
   let spare: Float64Array | undefined;
   for (let pass = 0; pass < 3; pass++) {
@@ -71,7 +55,7 @@ function radixSorted(source: Float64Array): Float64Array {
     if (from !== source) spare = from;
     const words = new Uint32Array(from.buffer, from.byteOffset, n * 2);
     for (let i = 0; i < n; i++) {
-      const at = counts[base + ((((keyOf(words[2 * i + 1]!) - minKey) >>> low) >>> shift) & 0x7ff)]!++;
+      const at = counts[base + ((keyOf(words[2 * i + 1]!) >>> shift) & 0x7ff)]!++;
       to[at] = from[i]!;
     }
     from = to;
