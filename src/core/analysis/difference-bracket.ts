@@ -13,7 +13,7 @@
  * differences to list (long runs of ties), the counted bracket ends become fences for the general
  * narrowing in pairwise-difference-selection.ts.
  */
-import { bandPass, countAtMost, countStrictlyBelow, type Fence } from "./difference-fence.js";
+import { bandPasses, countAtMost, countStrictlyBelow, type Fence } from "./difference-fence.js";
 import { selectInPlace } from "./select-in-place.js";
 
 /** Every STRIDE-th value of each sample forms the thinned problem. */
@@ -77,14 +77,24 @@ export function bracketByEstimate(
   for (const [i, r] of thinRanks.entries()) thinValues.set(r, values[i]!);
 
   const capacity = Math.ceil(4 * halfWidth * (total / thinTotal)) + 4096;
-  const buffer = new Float64Array(capacity + 4); // shared: each bracket is settled before the next
   const outcomes: BracketOutcome[] = ranks.map((rank) => ({ rank }));
-  for (const g of groups) {
+  // Only a wrong estimate gives brackets that are empty or infinite; the general narrowing takes over.
+  const counted = groups.filter((g) => {
     const low = thinValues.get(g.lo)!;
     const high = thinValues.get(g.hi)!;
-    // Only a wrong estimate gives these; the general narrowing takes over.
-    if (!(low <= high && Number.isFinite(low) && Number.isFinite(high))) continue;
-    const band = bandPass(x, y, guarded, low, high, buffer);
+    return low <= high && Number.isFinite(low) && Number.isFinite(high);
+  });
+  const lows = counted.map((g) => thinValues.get(g.lo)!);
+  const highs = counted.map((g) => thinValues.get(g.hi)!);
+  // Every bracket (both interval ends and the median, typically) is counted in the same pass.
+  const slot = capacity + 4;
+  if (bandScratch.length < counted.length * slot) bandScratch = new Float64Array(counted.length * slot);
+  const buffers = counted.map((_, b) => bandScratch.subarray(b * slot, (b + 1) * slot));
+  const bands = bandPasses(x, y, guarded, lows, highs, buffers);
+  for (const [b, g] of counted.entries()) {
+    const band = bands[b]!;
+    const low = lows[b]!;
+    const high = highs[b]!;
     for (const index of g.members) {
       const rank = ranks[index]!;
       if (rank <= band.below) outcomes[index] = { rank, high: countStrictlyBelow(x, guarded, low) };
@@ -97,6 +107,13 @@ export function bracketByEstimate(
   }
   return outcomes;
 }
+
+/**
+ * The bands' lists, reused from call to call instead of zero-filling about 2 MB per metric: a list
+ * lives only until its rank is selected, before this function returns, and the recursive call on
+ * the thinned samples returns before the lists are written.
+ */
+let bandScratch = new Float64Array(0);
 
 /** Below this many listed differences, quickselect directly. */
 const BUCKET_MIN = 4096;

@@ -48,4 +48,16 @@ describe("sample preparation", () => {
     expect(prepareSamples(holes, "remove", undefined)).toMatchObject({ received: 5, missing: 2 });
     expect(Array.from(prepareSamples(holes, "replace", undefined).sorted)).toEqual([0, 0, 1, 2, 3]);
   });
+
+  it("finds a single missing value at any place of a typed array, beside extreme finite values", () => {
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+      for (let at = 0; at < 7; at++) {
+        const values = Float64Array.from([-Number.MAX_VALUE, 5e-324, -0, 1, Number.MAX_VALUE, 2, 3]);
+        values[at] = bad;
+        expect(prepareSamples(values, "remove", undefined)).toMatchObject({ received: 7, missing: 1 });
+      }
+    }
+    const extremes = Float64Array.from([-Number.MAX_VALUE, 5e-324, -0, 1, Number.MAX_VALUE, 2, 3]);
+    expect(prepareSamples(extremes, "remove", undefined)).toMatchObject({ received: 7, missing: 0 });
+  });
 });

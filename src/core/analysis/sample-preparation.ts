@@ -72,9 +72,26 @@ function keptValues(
   return { kept: kept.subarray(0, size), missing };
 }
 
+/**
+ * Whether no value is NaN or infinite: v * 0 is 0 (or -0) for a finite v and NaN otherwise, and a
+ * NaN stays in a sum, so four running sums (independent, so the additions overlap) tell without a
+ * branch per value; Number.isFinite per value took about three times as long.
+ */
 function allFinite(values: Float64Array): boolean {
-  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i]!)) return false;
-  return true;
+  const n = values.length;
+  let a = 0;
+  let b = 0;
+  let c = 0;
+  let d = 0;
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    a += values[i]! * 0;
+    b += values[i + 1]! * 0;
+    c += values[i + 2]! * 0;
+    d += values[i + 3]! * 0;
+  }
+  for (; i < n; i++) a += values[i]! * 0;
+  return a + b + c + d === 0;
 }
 
 /** The lower and upper fence outside which a sorted sample's values count as outliers. */

@@ -19,6 +19,33 @@ describe("sortSamples", () => {
     );
   });
 
+  it("orders samples whose keys span 2^21 to 2^26, with ties and both signs", () => {
+    // Lognormal-like values over a factor of 2^spread; the span of the 32-bit keys is about
+    // 2^20 per factor of 2: values equal in their high 32 bits and varied top digits.
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 32 }),
+        fc.boolean(),
+        fc.integer({ min: 1, max: 1_000_000 }),
+        (spread, negative, seed) => {
+          let state = seed;
+          const next = () => {
+            state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
+            return state / 2_147_483_648;
+          };
+          const values = Float64Array.from({ length: 4000 }, (_, i) => {
+            const v = 3 * 2 ** (next() * spread);
+            // Some exact ties and, when negative, values on both sides of 0.
+            const tied = i % 7 === 0 ? Math.round(v) : v;
+            return negative && i % 3 === 0 ? -tied : tied;
+          });
+          expect(Array.from(sortSamples(values))).toEqual(Array.from(Float64Array.from(values).sort()));
+        },
+      ),
+      { numRuns: 80 },
+    );
+  });
+
   it("stays fast on a tight cluster that the 32-bit keys cannot tell apart", () => {
     // 100,000 values within a relative 1e-9 of each other (plus a few far away): the insertion pass
     // alone would need about 2.5e9 moves.
