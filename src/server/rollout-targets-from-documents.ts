@@ -224,9 +224,6 @@ export function rolloutTargetsFromDocuments(
 
   return {
     resolve: resolveTarget,
-    async runPhase(runId) {
-      return (await store.runs.getRun(runId))?.run.phase;
-    },
     async routerFor(environment) {
       return routerOf((await documents(environment)).env, environment);
     },

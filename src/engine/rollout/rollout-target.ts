@@ -28,8 +28,6 @@ export interface RolloutTargetRequest {
 /** The engine's port to the documents, drivers and routers (wired in src/server). */
 export interface RolloutTargets {
   resolve(request: RolloutTargetRequest): Promise<RolloutTarget>;
-  /** The phase of a run (`Failed` runs do not wake waiting steps, so a rollout there keeps its lease). */
-  runPhase(runId: string): Promise<string | undefined>;
   /** The router of an environment, for analysis; undefined when it has none. */
   routerFor(environment: string): Promise<TrafficRouter | undefined>;
   /** What the service's driver observes running in the environment (pids for infrastructure checks). */
