@@ -4,6 +4,7 @@ import type { HandlerRegistry } from "../engine/handler-registry.js";
 import { rolloutHandler } from "../engine/handlers/rollout-handler.js";
 import { errorRateAnalysis } from "../engine/rollout/error-rate-analysis.js";
 import type { RolloutTargets } from "../engine/rollout/rollout-target.js";
+import { appendStepProgressEvent } from "../store/step-progress-events.js";
 import type { Store } from "../store/store.js";
 import { rolloutTargetsFromDocuments } from "./rollout-targets-from-documents.js";
 
@@ -44,7 +45,11 @@ export function registerRolloutHandler(
           ...threshold("maxErrorRate", options.maxErrorRate, "UPSHIFT_ANALYSIS_MAX_ERROR_RATE"),
           ...threshold("minRequests", options.minRequests, "UPSHIFT_ANALYSIS_MIN_REQUESTS"),
         }));
-  handlers.register(rolloutHandler(targets, analysis));
+  handlers.register(
+    rolloutHandler(targets, analysis, (fence, event) =>
+      appendStepProgressEvent(store.database, fence, event),
+    ),
+  );
   return targets;
 }
 

@@ -5,7 +5,7 @@ import { createProcessDriver } from "../../src/adapters/drivers/process/process-
 import { NginxTrafficRouter } from "../../src/adapters/traffic/nginx/nginx-traffic-router.js";
 import {
   buildArtifact,
-  fleetDocuments,
+  deployFirstVersion,
   RolloutWorld,
   releaseDocument,
   SteadyLoad,
@@ -35,29 +35,11 @@ async function worldAtV1(
   const w = world;
   await w.openStore();
   w.startEngine({ minRequests: options.minRequests ?? 5 });
-  const routerDoc = await router(w);
-  const v1 = await buildArtifact(w.dir, "svc-1.0.0");
-  const docs = fleetDocuments({
-    environment: "dev",
-    service: "web",
-    version: "0.0.0",
-    stateDir: w.stateDir,
-    replicas: options.replicas ?? 2,
-    router: routerDoc,
+  await deployFirstVersion(w, {
+    router: await router(w),
+    strategy,
+    ...(options.replicas !== undefined ? { replicas: options.replicas } : {}),
   });
-  await w.apply(
-    docs +
-      releaseDocument({
-        name: "v1",
-        environment: "dev",
-        service: "web",
-        version: "1.0.0",
-        artifact: v1,
-        strategy,
-      }),
-  );
-  const run = await w.waitForRun(await w.startRun("v1", "dev"), ["Succeeded", "Failed"]);
-  expect(run.run.phase, JSON.stringify(run.steps)).toBe("Succeeded");
   return w;
 }
 

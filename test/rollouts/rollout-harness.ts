@@ -278,3 +278,36 @@ spec:
       strategy: ${o.strategy}
 `;
 }
+
+/**
+ * Deploys 1.0.0 of `web` from nothing through the engine (an initial deploy) behind `router` (an
+ * Environment's `router:` document); the world's store and engine must be started.
+ */
+export async function deployFirstVersion(
+  w: RolloutWorld,
+  o: { readonly router: string; readonly strategy: string; readonly replicas?: number },
+): Promise<void> {
+  const v1 = await buildArtifact(w.dir, "svc-1.0.0");
+  const docs = fleetDocuments({
+    environment: "dev",
+    service: "web",
+    version: "0.0.0",
+    stateDir: w.stateDir,
+    replicas: o.replicas ?? 2,
+    router: o.router,
+  });
+  await w.apply(
+    docs +
+      releaseDocument({
+        name: "v1",
+        environment: "dev",
+        service: "web",
+        version: "1.0.0",
+        artifact: v1,
+        strategy: o.strategy,
+      }),
+  );
+  const run = await w.waitForRun(await w.startRun("v1", "dev"), ["Succeeded", "Failed"]);
+  if (run.run.phase !== "Succeeded")
+    throw new Error(`the first deploy of web 1.0.0 failed: ${JSON.stringify(run.steps, null, 1)}`);
+}

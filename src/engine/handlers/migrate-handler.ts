@@ -1,18 +1,9 @@
 import type { PlanArchive } from "../../core/planner/release-plan.js";
-import type { Fence, StepContext, StepHandler, StepOutcome } from "../../core/run/step-handler.js";
+import type { StepContext, StepHandler, StepOutcome } from "../../core/run/step-handler.js";
+import type { StepProgressSink } from "../step-progress-sink.js";
 import type { MigrationStepProgress, MigrationStepRunner } from "./migration-step-port.js";
 
-/** Appends a progress event to the step's run, fenced by its lease (the store implements it). */
-export type StepProgressSink = (
-  fence: Fence,
-  event: {
-    readonly runId: string;
-    readonly stepKey: string;
-    readonly at: number;
-    readonly type: string;
-    readonly data: Record<string, unknown>;
-  },
-) => Promise<boolean>;
+export type { StepProgressSink };
 
 export interface MigrateHandlerDeps {
   readonly runner: MigrationStepRunner;

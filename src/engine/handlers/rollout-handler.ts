@@ -11,6 +11,7 @@ import { type RolloutCheckpoint, readCheckpoint } from "../rollout/rollout-check
 import type { RolloutTarget, RolloutTargets } from "../rollout/rollout-target.js";
 import { routeOf } from "../rollout/route-traffic.js";
 import { type ActionResult, runRolloutAction } from "../rollout/run-rollout-action.js";
+import type { StepProgressSink } from "../step-progress-sink.js";
 
 /** Passes of observe → decide → act in one reconcile before the step yields its worker for a moment. */
 const MAX_PASSES = 400;
@@ -59,7 +60,12 @@ function promoteSignals(signals: Awaited<ReturnType<StepContext["signals"]>>, ke
  * resumes where it was and never starts a second copy. In `rollback` direction it returns the
  * service to `from` through the same strategy (its abort path, or a quick rollout back).
  */
-export function rolloutHandler(targets: RolloutTargets, analysis: RolloutAnalysisExecutor): StepHandler {
+export function rolloutHandler(
+  targets: RolloutTargets,
+  analysis: RolloutAnalysisExecutor,
+  /** Where each driver action's log goes (the run's events); left out, only the worker log. */
+  events?: StepProgressSink,
+): StepHandler {
   return {
     kind: "rollout",
     revertible: true,
@@ -104,7 +110,7 @@ export function rolloutHandler(targets: RolloutTargets, analysis: RolloutAnalysi
           output: { ...cp },
           message: `nothing to return: neither ${input.to} nor ${input.from} of ${service} runs in ${ctx.environment}`,
         };
-      return drive(ctx, targets, service, target, analysis, cp);
+      return drive(ctx, targets, service, target, analysis, cp, events);
     },
   };
 }
@@ -160,6 +166,7 @@ async function drive(
   target: RolloutTarget,
   analysis: RolloutAnalysisExecutor,
   start: RolloutCheckpoint,
+  events: StepProgressSink | undefined,
 ): Promise<StepOutcome> {
   let cp = start;
   const save = async (next: RolloutCheckpoint) => {
@@ -216,6 +223,7 @@ async function drive(
         action,
         cp,
         instances,
+        events,
       );
       if (result.checkpoint) await save(result.checkpoint);
       if (result.changed) changed = true;

@@ -3,6 +3,7 @@ import type { Instance } from "../../core/rollout/driver-port.js";
 import type { RolloutAction } from "../../core/rollout/rollout-action.js";
 import type { RolloutAnalysisExecutor } from "../../core/rollout/rollout-analysis-port.js";
 import type { StepContext, StepOutcome } from "../../core/run/step-handler.js";
+import type { StepProgressSink } from "../step-progress-sink.js";
 import type { RolloutCheckpoint } from "./rollout-checkpoint.js";
 import type { RolloutTarget } from "./rollout-target.js";
 import { syncUpstreams } from "./route-traffic.js";
@@ -19,12 +20,15 @@ export interface ActionResult {
   readonly stop?: boolean;
 }
 
-const DRIVER_TIMEOUT_MS = 60_000;
+/** Lines of one driver action kept in its run event: the end of a long tool output (Ansible's) is what tells. */
+const EVENT_LOG_LINES = 200;
 
 /**
  * Carries out one strategy action under the step's idempotency key and fence. Driver refusals are
  * recorded as failures the strategy reacts to (abort, restore); the router always learns of new
- * healthy instances before weight moves to them and forgets instances before they stop.
+ * healthy instances before weight moves to them and forgets instances before they stop. Each
+ * driver action's log (a command's argv, stderr, exit code and duration) goes to the run's events
+ * as `rollout.driver`, whether it succeeded or not.
  */
 export async function runRolloutAction(
   ctx: StepContext,
@@ -34,23 +38,40 @@ export async function runRolloutAction(
   action: RolloutAction,
   cp: RolloutCheckpoint,
   instances: readonly Instance[],
+  events?: StepProgressSink,
 ): Promise<ActionResult> {
   const tgt = { service, environment: ctx.environment };
-  const options = {
-    idempotencyKey: ctx.idempotencyKey(action.id),
-    fence: ctx.fence,
-    timeoutMs: DRIVER_TIMEOUT_MS,
-    signal: ctx.abort,
+  // No timeout from here: each driver applies its own (the command driver's `timeoutMs` setting).
+  const options = { idempotencyKey: ctx.idempotencyKey(action.id), fence: ctx.fence, signal: ctx.abort };
+  const record = async (log: readonly string[], error?: DriverError) => {
+    for (const line of log) ctx.log(`${action.id}: ${line}`);
+    if (events === undefined || (log.length === 0 && error === undefined)) return;
+    const kept = log.length > EVENT_LOG_LINES ? log.slice(-EVENT_LOG_LINES) : log;
+    await events(ctx.fence, {
+      runId: ctx.runId,
+      stepKey: ctx.key,
+      at: ctx.now().getTime(),
+      type: "rollout.driver",
+      data: {
+        action: action.id,
+        kind: action.kind,
+        driver: target.driver.kind,
+        ok: error === undefined,
+        ...(error ? { code: error.code, error: error.message } : {}),
+        log: kept,
+        ...(kept.length < log.length ? { omittedLines: log.length - kept.length } : {}),
+      },
+    });
   };
   const driverAction = async (work: () => Promise<{ changed: boolean; log: readonly string[] }>) => {
     try {
       const r = await work();
-      for (const line of r.log) ctx.log(`${action.id}: ${line}`);
+      await record(r.log);
       await syncUpstreams(target.router, service, await target.driver.observe(tgt));
       return { changed: r.changed };
     } catch (e) {
       if (!(e instanceof DriverError) || e.driverCode === "stale-fence") throw e;
-      for (const line of e.log) ctx.log(`${action.id}: ${line}`);
+      await record(e.log, e);
       if (cp.failures[action.id] !== undefined || cp.mode === "initial")
         return {
           changed: true,

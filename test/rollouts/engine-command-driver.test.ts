@@ -1,0 +1,235 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { afterEach, describe, expect, it } from "vitest";
+import { isAlive } from "../../src/adapters/drivers/process/process-liveness.js";
+import { buildArtifact, RolloutWorld, releaseDocument, SteadyLoad } from "./rollout-harness.js";
+
+// Rollouts through the engine where the Environment's driver is `command`: the user's executables
+// (here node and sh scripts, and ansible-playbook) deploy, observe and retire real processes.
+
+const TOOL = new URL("./fixtures/command-tool/", import.meta.url).pathname;
+const node = (action: string) => [process.execPath, join(TOOL, "tool.mjs"), action];
+const STEP = "w0/rollout/web";
+
+let world: RolloutWorld | undefined;
+afterEach(async () => {
+  await world?.close();
+  world = undefined;
+});
+
+/** Environment and Service documents: `web` on the command driver behind the builtin router. */
+async function commandDocuments(
+  w: RolloutWorld,
+  o: { readonly deploy?: readonly string[]; readonly timeoutMs?: number } = {},
+): Promise<string> {
+  const settings = {
+    commands: { deploy: o.deploy ?? node("deploy"), observe: node("observe"), retire: node("retire") },
+    timeoutMs: o.timeoutMs ?? 30_000,
+    env: { TOOL_HOME: join(w.dir, "tool") },
+    replicas: 2,
+  };
+  return `apiVersion: upshift.dev/v1alpha1
+kind: Environment
+metadata: {name: dev}
+spec:
+  order: 0
+  driver: {type: command, settings: ${JSON.stringify(settings)}}
+  router: {type: builtin, settings: {services: {web: {listen: "127.0.0.1:${await w.port("web")}"}}}}
+---
+apiVersion: upshift.dev/v1alpha1
+kind: Service
+metadata: {name: web}
+spec: {version: 0.0.0}
+`;
+}
+
+/** A world where 1.0.0 of web was deployed from nothing through the user's tool. */
+async function worldAtV1(prefix: string) {
+  world = await RolloutWorld.create(prefix);
+  const w = world;
+  await w.openStore();
+  w.startEngine({ minRequests: 5 });
+  await w.apply(
+    (await commandDocuments(w)) +
+      releaseDocument({
+        name: "v1",
+        environment: "dev",
+        service: "web",
+        version: "1.0.0",
+        artifact: await buildArtifact(w.dir, "svc-1.0.0"),
+        strategy: "{canary: {steps: []}}",
+      }),
+  );
+  const first = await w.waitForRun(await w.startRun("v1", "dev"), ["Succeeded", "Failed"]);
+  expect(first.run.phase, JSON.stringify(first.steps)).toBe("Succeeded");
+  return w;
+}
+
+/** The `rollout.driver` events of a run: one per driver action, with its log. */
+async function driverEvents(w: RolloutWorld, runId: string) {
+  return (await w.store.runs.events(runId))
+    .filter((e) => e.type === "rollout.driver")
+    .map(
+      (e) =>
+        e.data as {
+          action: string;
+          kind: string;
+          driver: string;
+          ok: boolean;
+          code?: string;
+          error?: string;
+          log: string[];
+        },
+    );
+}
+
+/** The tool's instance records: what it started, by slot. */
+async function toolRecords(w: RolloutWorld) {
+  const { readdir } = await import("node:fs/promises");
+  const dir = join(w.dir, "tool", "instances");
+  const files = (await readdir(dir)).filter((f) => f.endsWith(".json")).sort();
+  return Promise.all(
+    files.map(
+      async (f) =>
+        JSON.parse(await readFile(join(dir, f), "utf8")) as { version: string; slot: string; pid: number },
+    ),
+  );
+}
+
+const version = async (url: string) => ((await (await fetch(url)).json()) as { version: string }).version;
+
+describe("rollouts through the engine with the command driver", () => {
+  it("canaries real processes through the user's scripts, with their stderr and exit codes in the run's events", async () => {
+    const w = await worldAtV1("command");
+    const url = `http://127.0.0.1:${w.ports.web}/`;
+    expect(await version(url)).toBe("1.0.0");
+    const v1 = await toolRecords(w);
+    expect(v1.map((r) => `${r.version}/${r.slot}`)).toEqual(["1.0.0/stable", "1.0.0/stable"]);
+
+    const load = new SteadyLoad(url, 40);
+    await w.apply(
+      releaseDocument({
+        name: "v2",
+        environment: "dev",
+        service: "web",
+        version: "2.0.0",
+        artifact: await buildArtifact(w.dir, "svc-2.0.0"),
+        strategy: "{canary: {steps: [{setWeight: 50}, {pause: {duration: 1s}}]}}",
+      }),
+    );
+    const id = await w.startRun("v2", "dev");
+    const end = await w.waitForRun(id, ["Succeeded", "Failed"]);
+    await load.stop();
+    expect(end.run.phase, JSON.stringify(end.steps)).toBe("Succeeded");
+    expect(load.failedOutside("none"), load.errors.join("\n")).toBe(0);
+    expect(load.byVersion["1.0.0"]?.ok ?? 0).toBeGreaterThan(0);
+    expect(load.byVersion["2.0.0"]?.ok ?? 0).toBeGreaterThan(0);
+    expect(await version(url)).toBe("2.0.0");
+    // The tool retired the old processes: only 2.0.0 runs, in the canary slot.
+    expect((await toolRecords(w)).map((r) => `${r.version}/${r.slot}`)).toEqual([
+      "2.0.0/canary",
+      "2.0.0/canary",
+    ]);
+    for (const r of v1) expect(isAlive(r.pid), `1.0.0 pid ${r.pid}`).toBe(false);
+
+    // Every driver action's argv, stderr and exit code are in the run's events.
+    const events = await driverEvents(w, id);
+    expect(events.map((e) => `${e.action}:${e.ok}`)).toEqual(["deploy-canary:true", "retire-stable:true"]);
+    const [deploy, retire] = events;
+    expect(deploy?.driver).toBe("command");
+    expect(deploy?.log[0]).toBe(`$ ${JSON.stringify(node("deploy"))}`);
+    expect(
+      deploy?.log.filter((l) =>
+        /^stderr: started web 2\.0\.0 canary\/\d pid \d+ on 127\.0\.0\.1:\d+$/.test(l),
+      ),
+    ).toHaveLength(2);
+    expect(deploy?.log).toContain("canary runs 2 x web 2.0.0");
+    expect(deploy?.log.some((l) => /^exit 0 after \d+ ms$/.test(l))).toBe(true);
+    expect(
+      retire?.log.filter((l) => /^stderr: stopped 1\.0\.0 stable\/\d \(pid \d+\)$/.test(l)),
+    ).toHaveLength(2);
+  }, 60_000);
+
+  it("fails the step with a failing deploy script's exit code and stderr, and a hung one at its timeout; stable keeps serving", async () => {
+    const w = await worldAtV1("command-fail");
+    const url = `http://127.0.0.1:${w.ports.web}/`;
+    const load = new SteadyLoad(url, 30);
+
+    // The team's deploy script breaks: the canary fails at its deploy and traffic stays on 1.0.0.
+    await w.apply(
+      (await commandDocuments(w, { deploy: ["sh", join(TOOL, "fail-deploy.sh")] })) +
+        releaseDocument({
+          name: "v2",
+          environment: "dev",
+          service: "web",
+          version: "2.0.0",
+          artifact: await buildArtifact(w.dir, "svc-2.0.0"),
+          strategy: "{canary: {steps: [{setWeight: 50}]}}",
+        }),
+    );
+    const failed = await w.waitForRun(await w.startRun("v2", "dev"), ["Succeeded", "Failed"]);
+    expect(failed.run.phase).toBe("Failed");
+    const argv = JSON.stringify(["sh", join(TOOL, "fail-deploy.sh")]);
+    expect(failed.steps.find((s) => s.key === STEP)?.message).toBe(
+      `rolled back: aborted (canary deploy failed: deploy command ${argv} exited with code 3: ERROR: disk quota exceeded on /srv/web); 1.0.0 serves all traffic`,
+    );
+    const [deployFailure] = (await driverEvents(w, failed.run.id)).filter(
+      (e) => e.action === "deploy-canary",
+    );
+    expect(deployFailure).toMatchObject({ ok: false, code: "driver-command-failed", driver: "command" });
+    expect(deployFailure?.log).toEqual([
+      `$ ${argv}`,
+      "stderr: rendering configuration",
+      "stderr: ERROR: disk quota exceeded on /srv/web",
+      expect.stringMatching(/^exit 3 after \d+ ms$/),
+    ]);
+    expect(await version(url)).toBe("1.0.0");
+    // The failed run holds web until it is rolled back; nothing of 2.0.0 runs, so that is quick.
+    await w.store.runs.signal(failed.run.id, { kind: "abort", by: "alice" }, Date.now());
+    const reverted = await w.waitForRun(failed.run.id, ["RolledBack", "Failed"]);
+    expect(reverted.run.phase, JSON.stringify(reverted.steps)).toBe("RolledBack");
+
+    // A deploy that hangs is ended at the Environment's timeout, with the helper it started.
+    await w.apply(
+      (await commandDocuments(w, { deploy: ["sh", join(TOOL, "hang-deploy.sh")], timeoutMs: 1500 })) +
+        releaseDocument({
+          name: "v3",
+          environment: "dev",
+          service: "web",
+          version: "3.0.0",
+          artifact: await buildArtifact(w.dir, "svc-3.0.0"),
+          strategy: "{canary: {steps: [{setWeight: 50}]}}",
+        }),
+    );
+    const started = Date.now();
+    const hung = await w.waitForRun(await w.startRun("v3", "dev"), ["Succeeded", "Failed"]);
+    const seconds = (Date.now() - started) / 1000;
+    await load.stop();
+    expect(hung.run.phase).toBe("Failed");
+    const hangArgv = JSON.stringify(["sh", join(TOOL, "hang-deploy.sh")]);
+    expect(hung.steps.find((s) => s.key === STEP)?.message).toBe(
+      `rolled back: aborted (canary deploy failed: ${hangArgv} did not finish within 1500 ms); 1.0.0 serves all traffic`,
+    );
+    console.log(`hung deploy script: run failed ${seconds.toFixed(2)} s after it started (timeout 1.5 s)`);
+    expect(seconds).toBeLessThan(15);
+    const [timedOut] = (await driverEvents(w, hung.run.id)).filter((e) => e.action === "deploy-canary");
+    expect(timedOut).toMatchObject({ ok: false, code: "driver-timeout" });
+    expect(timedOut?.log).toEqual([
+      `$ ${hangArgv}`,
+      "stderr: waiting for the package mirror",
+      expect.stringMatching(/^timed out after \d+ ms; process group killed$/),
+    ]);
+    const helper = Number(await readFile(join(w.dir, "tool", "hang-helper.pid"), "utf8"));
+    await sleep(200);
+    expect(isAlive(helper), `helper pid ${helper}`).toBe(false);
+
+    expect(await version(url)).toBe("1.0.0");
+    expect((await toolRecords(w)).map((r) => `${r.version}/${r.slot}`)).toEqual([
+      "1.0.0/stable",
+      "1.0.0/stable",
+    ]);
+    expect(load.failedOutside("none"), load.errors.join("\n")).toBe(0);
+    expect(Object.keys(load.byVersion)).toEqual(["1.0.0"]);
+  }, 60_000);
+});
