@@ -4,8 +4,9 @@ import type { Instance } from "./driver-port.js";
 /**
  * The upstreams a router should hold for what the driver observes: every healthy instance under
  * its version, leaving out `leaving` (instances about to be stopped, so no request is sent to them
- * while they go). A version that still takes weight keeps its current upstreams rather than none,
- * since a router refuses weight without upstreams; the strategies move weight away first.
+ * while they go). A version that still takes traffic (weight, or the testers of a header route)
+ * keeps its current upstreams rather than none, since a router refuses weight or a header route
+ * without upstreams; the strategies move weight and routes away first.
  */
 export function routerUpstreams(
   instances: readonly Instance[],
@@ -20,8 +21,10 @@ export function routerUpstreams(
     list.push(i.endpoint);
     byVersion[i.version] = list;
   }
-  for (const [version, weight] of Object.entries(config.weights)) {
-    if (weight <= 0 || (byVersion[version]?.length ?? 0) > 0) continue;
+  const routed = config.headerRoute === null ? [] : [config.headerRoute.version];
+  const taking = [...Object.keys(config.weights).filter((v) => (config.weights[v] ?? 0) > 0), ...routed];
+  for (const version of taking) {
+    if ((byVersion[version]?.length ?? 0) > 0) continue;
     const gone = new Set(instances.filter(leaving).map((i) => i.endpoint));
     const kept = (config.upstreams[version] ?? []).filter((e) => !gone.has(e));
     byVersion[version] = kept.length > 0 ? kept : [...(config.upstreams[version] ?? [])];
