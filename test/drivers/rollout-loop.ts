@@ -74,7 +74,11 @@ export async function runRolloutLoop(
             o.router.weights = { ...a.weights };
             break;
           case "setHeaderRoute":
-            o.router.headerRoute = { header: a.header, value: a.value, version: a.version };
+            o.router.headerRoute = {
+              ...(a.cookie !== undefined ? { cookie: a.cookie } : { header: a.header }),
+              value: a.value,
+              version: a.version,
+            };
             break;
           case "clearHeaderRoute":
             o.router.headerRoute = null;

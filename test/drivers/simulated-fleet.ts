@@ -83,7 +83,11 @@ export class SimulatedFleet {
           if (this.withRouter) this.weights = { ...a.weights };
           break;
         case "setHeaderRoute":
-          this.headerRoute = { header: a.header, value: a.value, version: a.version };
+          this.headerRoute = {
+            ...(a.cookie !== undefined ? { cookie: a.cookie } : { header: a.header }),
+            value: a.value,
+            version: a.version,
+          };
           break;
         case "clearHeaderRoute":
           this.headerRoute = null;

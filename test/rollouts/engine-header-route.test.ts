@@ -13,8 +13,9 @@ import {
   SteadyLoad,
 } from "./rollout-harness.js";
 
-// Testers reach a canary that takes no weighted traffic by a header (Argo Rollouts' setHeaderRoute),
-// through the engine, against real processes behind the builtin router and behind nginx's header map.
+// Testers reach a canary that takes no weighted traffic by a header or a cookie (Argo Rollouts'
+// setHeaderRoute, Flagger's cookie match), through the engine, against real processes behind the
+// builtin router and behind nginx's map.
 
 const NGINX = "/usr/sbin/nginx";
 let world: RolloutWorld | undefined;
@@ -56,8 +57,9 @@ async function eventually(
 }
 
 const TESTER = { "x-canary": "testers" };
-const STEPS =
-  "{canary: {steps: [{setHeaderRoute: {header: X-Canary, value: testers}}, {pause: {}}, {setWeight: 50}, {pause: {}}]}}";
+const COOKIE_TESTER = { cookie: "theme=dark; beta=testers" };
+const steps = (route: string) =>
+  `{canary: {steps: [{setHeaderRoute: ${route}}, {pause: {}}, {setWeight: 50}, {pause: {}}]}}`;
 
 type RouterCase = {
   readonly name: string;
@@ -88,7 +90,7 @@ const routers: RouterCase[] = [
 
 describe.each(routers)("canary setHeaderRoute through the engine ($name router)", (router) => {
   it.skipIf(router.skip)(
-    "sends testers to the canary at weight 0, keeps the route while weight moves, clears it on promotion; abort returns all to stable",
+    "sends testers (header, then cookie) to the canary at weight 0, keeps the route while weight moves, clears it on promotion; abort returns all to stable",
     async () => {
       world = await RolloutWorld.create(`header-${router.name}`);
       const w = world;
@@ -111,7 +113,7 @@ describe.each(routers)("canary setHeaderRoute through the engine ($name router)"
           service: "web",
           version: "2.0.0",
           artifact: await buildArtifact(w.dir, "svc-2.0.0"),
-          strategy: STEPS,
+          strategy: steps("{header: X-Canary, value: testers}"),
         }),
       );
       const id = await w.startRun("v2", "dev");
@@ -148,7 +150,7 @@ describe.each(routers)("canary setHeaderRoute through the engine ($name router)"
       expect(await versionsOf(url, 5, TESTER)).toEqual({ "2.0.0": 5 });
       expect(await versionsOf(url, 5)).toEqual({ "2.0.0": 5 });
 
-      // 3.0.0 behind the header route, then aborted while testers use it: everything returns to 2.0.0.
+      // 3.0.0 for testers by cookie, then aborted while they use it: everything returns to 2.0.0.
       await w.apply(
         releaseDocument({
           name: "v3",
@@ -156,12 +158,20 @@ describe.each(routers)("canary setHeaderRoute through the engine ($name router)"
           service: "web",
           version: "3.0.0",
           artifact: await buildArtifact(w.dir, "svc-3.0.0"),
-          strategy: STEPS,
+          strategy: steps("{cookie: beta, value: testers}"),
         }),
       );
       const third = await w.startRun("v3", "dev");
       await w.waitForStep(third, "w0/rollout/web", "waiting", /step 2\/4: paused until promoted/);
-      expect(await versionsOf(url, 5, TESTER)).toEqual({ "3.0.0": 5 });
+      expect(await versionsOf(url, 5, COOKIE_TESTER)).toEqual({ "3.0.0": 5 });
+      expect(await versionsOf(url, 5, { cookie: "beta=other" })).toEqual({ "2.0.0": 5 });
+      expect(await versionsOf(url, 5, TESTER)).toEqual({ "2.0.0": 5 });
+      expect((await routeOf()).headerRoute).toEqual({
+        kind: "cookie",
+        name: "beta",
+        value: "testers",
+        version: "3.0.0",
+      });
       const abortedAt = Date.now();
       await w.store.runs.signal(
         third,
@@ -170,7 +180,7 @@ describe.each(routers)("canary setHeaderRoute through the engine ($name router)"
       );
       await eventually(
         "testers after the abort",
-        () => versionsOf(url, 3, TESTER),
+        () => versionsOf(url, 3, COOKIE_TESTER),
         (seen) => seen["2.0.0"] === 3,
       );
       const back = (Date.now() - abortedAt) / 1000;
@@ -188,7 +198,7 @@ describe.each(routers)("canary setHeaderRoute through the engine ($name router)"
         environment: "dev",
       });
       expect(instances.map((i) => `${i.version}/${i.slot}`)).toEqual(["2.0.0/canary", "2.0.0/canary"]);
-      expect(await versionsOf(url, 5, TESTER)).toEqual({ "2.0.0": 5 });
+      expect(await versionsOf(url, 5, COOKIE_TESTER)).toEqual({ "2.0.0": 5 });
 
       // Nobody without the header ever saw a canary, nor a failed request.
       expect(load.failedOutside("none"), load.errors.join("\n")).toBe(0);

@@ -9,6 +9,7 @@ const step: fc.Arbitrary<CanaryStep> = fc.oneof(
   fc.integer({ min: 1, max: 600 }).map((seconds) => ({ kind: "pause", seconds }) as const),
   fc.constant({ kind: "analysis", intervalSeconds: 30, count: 2 } as const),
   fc.constant({ kind: "setHeaderRoute", header: "x-canary", value: "1" } as const),
+  fc.constant({ kind: "setHeaderRoute", cookie: "beta", value: "1" } as const),
 );
 
 describe("canary properties", () => {

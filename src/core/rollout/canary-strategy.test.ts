@@ -47,6 +47,19 @@ describe("canary", () => {
     expect(r.now.getTime() - T0.getTime()).toBeGreaterThanOrEqual(60_000);
   });
 
+  it("routes testers by cookie to the canary at weight 0, and clears the route on promotion", () => {
+    const p = plan([{ kind: "setHeaderRoute", cookie: "beta", value: "yes" }, { kind: "pause" }]);
+    const fleet = fleetAtV1();
+    const paused = drive(p, initialRolloutState(p, T0), fleet, T0);
+    expect(paused.phases.at(-1)).toBe("Paused");
+    expect(fleet.weights).toEqual({ "1.0.0": 100 });
+    expect(fleet.headerRoute).toEqual({ cookie: "beta", value: "yes", version: "2.0.0" });
+    fleet.signals.push({ kind: "promote", at: paused.now.toISOString() });
+    expect(drive(p, paused.state, fleet, paused.now).state.state.kind).toBe("completed");
+    expect(fleet.headerRoute).toBeNull();
+    expect(fleet.weights).toEqual({ "2.0.0": 100 });
+  });
+
   it("waits for a promote signal on an open-ended pause, and not before", () => {
     const p = plan([{ kind: "setWeight", weight: 20 }, { kind: "pause" }]);
     const fleet = fleetAtV1();

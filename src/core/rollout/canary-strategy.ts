@@ -1,4 +1,10 @@
-import { type RolloutAction, sameWeights, type Weights } from "./rollout-action.js";
+import {
+  type RolloutAction,
+  sameMatch,
+  sameWeights,
+  type TesterMatch,
+  type Weights,
+} from "./rollout-action.js";
 import {
   actionFailure,
   type RolloutObservation,
@@ -15,7 +21,8 @@ export type CanaryStep =
   /** Without `seconds`, the pause lasts until a promote signal. */
   | { readonly kind: "pause"; readonly seconds?: number }
   | { readonly kind: "analysis"; readonly intervalSeconds: number; readonly count: number }
-  | { readonly kind: "setHeaderRoute"; readonly header: string; readonly value: string };
+  /** Testers (a header or cookie value) reach the canary whatever the weights, until promotion or abort. */
+  | ({ readonly kind: "setHeaderRoute"; readonly value: string } & TesterMatch);
 
 /** A canary of one service: `canary` grows beside `stable`, then replaces it. */
 export interface CanaryPlan {
@@ -235,17 +242,21 @@ function stepping(
       return { state: s, actions: [run], phase: "Progressing", message: `${where}: analysis running` };
     }
     case "setHeaderRoute": {
-      const want = { header: step.header, value: step.value, version: plan.canary.version };
+      const match: TesterMatch =
+        step.cookie !== undefined ? { cookie: step.cookie } : { header: step.header };
       const have = obs.headerRoute;
-      if (have && have.header === want.header && have.value === want.value && have.version === want.version)
+      if (have && sameMatch(have, match) && have.value === step.value && have.version === plan.canary.version)
         return next;
-      const actions = [{ kind: "setHeaderRoute", id: `${id}-header`, ...want } as const];
-      return {
-        state: s,
-        actions,
-        phase: "Progressing",
-        message: `${where}: ${step.header}: ${step.value} → canary`,
+      const action: RolloutAction = {
+        kind: "setHeaderRoute",
+        id: `${id}-header`,
+        ...match,
+        value: step.value,
+        version: plan.canary.version,
       };
+      const who =
+        step.cookie !== undefined ? `cookie ${step.cookie}=${step.value}` : `${step.header}: ${step.value}`;
+      return { state: s, actions: [action], phase: "Progressing", message: `${where}: ${who} → canary` };
     }
     default: {
       const never: never = step;

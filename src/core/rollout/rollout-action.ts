@@ -1,3 +1,21 @@
+/**
+ * What sends a request to a tester route: a request header (name matched case-insensitively) or a
+ * cookie (name matched exactly). Exactly one of the two.
+ */
+export type TesterMatch =
+  | { readonly header: string; readonly cookie?: undefined }
+  | { readonly cookie: string; readonly header?: undefined };
+
+/** The router's wording of a tester match: `{kind, name}`. */
+export function routeMatch(m: TesterMatch): { readonly kind: "header" | "cookie"; readonly name: string } {
+  return m.cookie !== undefined ? { kind: "cookie", name: m.cookie } : { kind: "header", name: m.header };
+}
+
+/** True when two tester matches are the same header or the same cookie. */
+export function sameMatch(a: TesterMatch, b: TesterMatch): boolean {
+  return a.header === b.header && a.cookie === b.cookie;
+}
+
 /** Traffic shares by version, in percent; a version left out gets none. */
 export type Weights = Readonly<Record<string, number>>;
 
@@ -16,13 +34,12 @@ export type RolloutAction =
   | { readonly kind: "scale"; readonly id: string; readonly slot: string; readonly replicas: number }
   | { readonly kind: "retire"; readonly id: string; readonly slot: string }
   | { readonly kind: "setWeights"; readonly id: string; readonly weights: Weights }
-  | {
+  | ({
       readonly kind: "setHeaderRoute";
       readonly id: string;
-      readonly header: string;
       readonly value: string;
       readonly version: string;
-    }
+    } & TesterMatch)
   | { readonly kind: "clearHeaderRoute"; readonly id: string }
   | {
       readonly kind: "runAnalysis";

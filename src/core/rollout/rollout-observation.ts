@@ -1,5 +1,5 @@
 import type { Instance } from "./driver-port.js";
-import type { Weights } from "./rollout-action.js";
+import type { TesterMatch, Weights } from "./rollout-action.js";
 
 /** Result of an analysis run or a named check, as the analysis layer reports it. */
 export type Verdict = "success" | "failure" | "inconclusive";
@@ -19,7 +19,8 @@ export interface RolloutObservation {
   readonly instances: readonly Instance[];
   /** The router's current weights; undefined when the service has no router. */
   readonly weights?: Weights;
-  readonly headerRoute?: { readonly header: string; readonly value: string; readonly version: string } | null;
+  /** The tester route in force (a header or cookie value sent to `version`), null when none. */
+  readonly headerRoute?: ({ readonly value: string; readonly version: string } & TesterMatch) | null;
   /** Verdicts by the id of the runAnalysis or runChecks action that asked for them. */
   readonly verdicts: Readonly<Record<string, Verdict>>;
   readonly signals: readonly RolloutSignal[];

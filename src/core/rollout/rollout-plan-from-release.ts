@@ -21,12 +21,12 @@ export function rolloutPlanFromRelease(strategy: Strategy | undefined, sides: Ro
   if ("canary" in s) {
     const steps: CanaryStep[] = s.canary.steps.map((step): CanaryStep => {
       if ("setWeight" in step) return { kind: "setWeight", weight: step.setWeight };
-      if ("setHeaderRoute" in step)
-        return {
-          kind: "setHeaderRoute",
-          header: step.setHeaderRoute.header,
-          value: step.setHeaderRoute.value,
-        };
+      if ("setHeaderRoute" in step) {
+        const { header, cookie, value } = step.setHeaderRoute;
+        return cookie !== undefined
+          ? { kind: "setHeaderRoute", cookie, value }
+          : { kind: "setHeaderRoute", header: header ?? "", value };
+      }
       if ("pause" in step)
         return step.pause.duration === undefined
           ? { kind: "pause" }

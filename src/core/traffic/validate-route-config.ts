@@ -12,10 +12,10 @@ export interface RouteProblem {
 // characters: nothing a rendered config or a metrics line could misread (no quoting games).
 const SERVICE_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const VERSION_NAME = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,127}$/;
-const HEADER_NAME = /^[A-Za-z0-9][A-Za-z0-9-]{0,127}$/;
+export const HEADER_NAME = /^[A-Za-z0-9][A-Za-z0-9-]{0,127}$/;
 // nginx reads cookies through `$cookie_<name>`, and variable names are [A-Za-z0-9_] only.
-const COOKIE_NAME = /^[A-Za-z0-9_]{1,128}$/;
-const MATCH_VALUE = /^[A-Za-z0-9._~+/=:@-]{1,256}$/;
+export const COOKIE_NAME = /^[A-Za-z0-9_]{1,128}$/;
+export const MATCH_VALUE = /^[A-Za-z0-9._~+/=:@-]{1,256}$/;
 const MAX_WEIGHT = 1_000_000;
 
 /** Lists every problem of a route configuration in one pass (empty when it is valid). */

@@ -190,7 +190,9 @@ async function drive(
       ...(routed ? { weights: routed.weights } : {}),
       headerRoute: routed?.headerRoute
         ? {
-            header: routed.headerRoute.name,
+            ...(routed.headerRoute.kind === "cookie"
+              ? { cookie: routed.headerRoute.name }
+              : { header: routed.headerRoute.name }),
             value: routed.headerRoute.value,
             version: routed.headerRoute.version,
           }

@@ -1,6 +1,6 @@
 import { DriverError } from "../../core/rollout/driver-error.js";
 import type { Instance } from "../../core/rollout/driver-port.js";
-import type { RolloutAction } from "../../core/rollout/rollout-action.js";
+import { type RolloutAction, routeMatch } from "../../core/rollout/rollout-action.js";
 import type { RolloutAnalysisExecutor } from "../../core/rollout/rollout-analysis-port.js";
 import type { StepContext, StepOutcome } from "../../core/run/step-handler.js";
 import type { StepProgressSink } from "../step-progress-sink.js";
@@ -107,12 +107,15 @@ export async function runRolloutAction(
     }
     case "setHeaderRoute":
       if (target.router === undefined) return { changed: false };
+      await syncUpstreams(target.router, service, instances);
       await target.router.setHeaderRoute(service, {
-        kind: "header",
-        name: action.header,
+        ...routeMatch(action),
         value: action.value,
         version: action.version,
       });
+      ctx.log(
+        `${action.id}: ${routeMatch(action).kind} ${routeMatch(action).name}=${action.value} → ${action.version}`,
+      );
       return { changed: true };
     case "clearHeaderRoute":
       if (target.router === undefined) return { changed: false };

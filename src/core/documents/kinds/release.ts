@@ -5,6 +5,7 @@ import {
   rollbackTriggerSchema,
   verificationNameProblems,
 } from "../../analysis/verification-schema.js";
+import { COOKIE_NAME, HEADER_NAME, MATCH_VALUE } from "../../traffic/validate-route-config.js";
 import {
   apiProvision,
   apiRequirement,
@@ -20,9 +21,25 @@ const canaryStep = z.union([
   z.strictObject({ pause: z.strictObject({ duration: duration.optional() }) }),
   z.strictObject({ analysis: z.strictObject({ interval: duration, count: z.int().min(1) }) }),
   z.strictObject({
-    setHeaderRoute: z.strictObject({ header: z.string().min(1), value: z.string().min(1) }).meta({
-      description: "requests carrying this header value (testers) go to the canary, whatever the weights",
-    }),
+    setHeaderRoute: z
+      .strictObject({
+        header: z
+          .string()
+          .regex(HEADER_NAME, "must be a header name: letters, digits and dashes (at most 128)")
+          .optional(),
+        cookie: z
+          .string()
+          .regex(COOKIE_NAME, "must be a cookie name: letters, digits and underscores (at most 128)")
+          .optional(),
+        value: z.string().regex(MATCH_VALUE, `must match ${MATCH_VALUE.source} (at most 256 characters)`),
+      })
+      .refine((r) => (r.header === undefined) !== (r.cookie === undefined), {
+        message: "needs either header (a request header name) or cookie (a cookie name), not both",
+      })
+      .meta({
+        description:
+          "requests carrying this header or cookie value (testers) go to the canary, whatever the weights",
+      }),
   }),
 ]);
 
