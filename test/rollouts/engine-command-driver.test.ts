@@ -21,13 +21,18 @@ afterEach(async () => {
 /** Environment and Service documents: `web` on the command driver behind the builtin router. */
 async function commandDocuments(
   w: RolloutWorld,
-  o: { readonly deploy?: readonly string[]; readonly timeoutMs?: number } = {},
+  o: {
+    readonly deploy?: readonly string[];
+    readonly timeoutMs?: number;
+    readonly replicas?: number;
+    readonly env?: Record<string, string>;
+  } = {},
 ): Promise<string> {
   const settings = {
     commands: { deploy: o.deploy ?? node("deploy"), observe: node("observe"), retire: node("retire") },
     timeoutMs: o.timeoutMs ?? 30_000,
-    env: { TOOL_HOME: join(w.dir, "tool") },
-    replicas: 2,
+    env: { TOOL_HOME: join(w.dir, "tool"), ...o.env },
+    replicas: o.replicas ?? 2,
   };
   return `apiVersion: upshift.dev/v1alpha1
 kind: Environment
@@ -45,13 +50,13 @@ spec: {version: 0.0.0}
 }
 
 /** A world where 1.0.0 of web was deployed from nothing through the user's tool. */
-async function worldAtV1(prefix: string) {
+async function worldAtV1(prefix: string, replicas = 2, env: Record<string, string> = {}) {
   world = await RolloutWorld.create(prefix);
   const w = world;
   await w.openStore();
   w.startEngine({ minRequests: 5 });
   await w.apply(
-    (await commandDocuments(w)) +
+    (await commandDocuments(w, { replicas, env })) +
       releaseDocument({
         name: "v1",
         environment: "dev",
@@ -92,7 +97,12 @@ async function toolRecords(w: RolloutWorld) {
   return Promise.all(
     files.map(
       async (f) =>
-        JSON.parse(await readFile(join(dir, f), "utf8")) as { version: string; slot: string; pid: number },
+        JSON.parse(await readFile(join(dir, f), "utf8")) as {
+          version: string;
+          slot: string;
+          pid: number;
+          by?: string;
+        },
     ),
   );
 }
@@ -101,7 +111,8 @@ const version = async (url: string) => ((await (await fetch(url)).json()) as { v
 
 describe("rollouts through the engine with the command driver", () => {
   it("canaries real processes through the user's scripts, with their stderr and exit codes in the run's events", async () => {
-    const w = await worldAtV1("command");
+    // The tool answers before its instances are healthy: the engine must wait for them by observing.
+    const w = await worldAtV1("command", 2, { TOOL_NO_WAIT: "1" });
     const url = `http://127.0.0.1:${w.ports.web}/`;
     expect(await version(url)).toBe("1.0.0");
     const v1 = await toolRecords(w);
@@ -115,10 +126,16 @@ describe("rollouts through the engine with the command driver", () => {
         service: "web",
         version: "2.0.0",
         artifact: await buildArtifact(w.dir, "svc-2.0.0"),
-        strategy: "{canary: {steps: [{setWeight: 50}, {pause: {duration: 1s}}]}}",
+        strategy:
+          "{canary: {steps: [{setHeaderRoute: {header: X-Canary, value: testers}}, {pause: {}}, {setWeight: 50}, {pause: {duration: 1s}}]}}",
       }),
     );
     const id = await w.startRun("v2", "dev");
+    await w.waitForStep(id, STEP, "waiting", /step 2\/4: paused until promoted/);
+    const tester = await fetch(url, { headers: { "x-canary": "testers" } });
+    expect(await tester.json()).toMatchObject({ version: "2.0.0", slot: "canary" });
+    expect(await version(url)).toBe("1.0.0");
+    await w.store.runs.signal(id, { kind: "promote", stepKey: STEP, by: "alice" }, Date.now());
     const end = await w.waitForRun(id, ["Succeeded", "Failed"]);
     await load.stop();
     expect(end.run.phase, JSON.stringify(end.steps)).toBe("Succeeded");
@@ -135,8 +152,13 @@ describe("rollouts through the engine with the command driver", () => {
 
     // Every driver action's argv, stderr and exit code are in the run's events.
     const events = await driverEvents(w, id);
-    expect(events.map((e) => `${e.action}:${e.ok}`)).toEqual(["deploy-canary:true", "retire-stable:true"]);
-    const [deploy, retire] = events;
+    // Deploy is asked again (a no-op) while its instances start, then the old stable is retired.
+    expect([...new Set(events.map((e) => `${e.action}:${e.ok}`))]).toEqual([
+      "deploy-canary:true",
+      "retire-stable:true",
+    ]);
+    const deploy = events[0];
+    const retire = events.at(-1);
     expect(deploy?.driver).toBe("command");
     expect(deploy?.log[0]).toBe(`$ ${JSON.stringify(node("deploy"))}`);
     expect(
@@ -232,4 +254,44 @@ describe("rollouts through the engine with the command driver", () => {
     expect(load.failedOutside("none"), load.errors.join("\n")).toBe(0);
     expect(Object.keys(load.byVersion)).toEqual(["1.0.0"]);
   }, 60_000);
+
+  // ansible-playbook comes from Debian's `ansible` package, on this machine and in CI. Each of its
+  // tasks runs a Python module: seconds apiece on a loaded machine, hence the generous bounds.
+  it("canaries a version that an ansible-playbook against localhost deploys", async () => {
+    const w = await worldAtV1("command-ansible", 1);
+    const url = `http://127.0.0.1:${w.ports.web}/`;
+    const deploy = ["sh", join(TOOL, "ansible", "ansible-deploy.sh")];
+    const env = { NODE: process.execPath, PORTS_JSON: JSON.stringify({ canary: [await w.port("canary")] }) };
+    await w.apply(
+      (await commandDocuments(w, { deploy, env, replicas: 1, timeoutMs: 150_000 })) +
+        releaseDocument({
+          name: "v2",
+          environment: "dev",
+          service: "web",
+          version: "2.0.0",
+          artifact: await buildArtifact(w.dir, "svc-2.0.0"),
+          strategy: "{canary: {steps: [{setWeight: 50}]}}",
+        }),
+    );
+    const started = Date.now();
+    const end = await w.waitForRun(await w.startRun("v2", "dev"), ["Succeeded", "Failed"], 170_000);
+    console.log(`canary deployed by ansible-playbook: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    expect(end.run.phase, JSON.stringify(end.steps)).toBe("Succeeded");
+    expect(await version(url)).toBe("2.0.0");
+    // The process serving 2.0.0 is the one the playbook started, on the port it was given.
+    const [record] = await toolRecords(w);
+    expect(record).toMatchObject({ version: "2.0.0", slot: "canary", by: "ansible", port: w.ports.canary });
+    expect(isAlive(record?.pid ?? 0)).toBe(true);
+    const [deployed] = (await driverEvents(w, end.run.id)).filter((e) => e.action === "deploy-canary");
+    expect(deployed).toMatchObject({ ok: true, driver: "command" });
+    expect(deployed?.log[0]).toBe(`$ ${JSON.stringify(deploy)}`);
+    expect(
+      deployed?.log.some((l) =>
+        l.startsWith("stderr: TASK [start the instances, each in its own session] **"),
+      ),
+    ).toBe(true);
+    expect(deployed?.log.some((l) => /^stderr: localhost +: ok=4 +changed=3 .*failed=0/.test(l))).toBe(true);
+    expect(deployed?.log).toContain("ansible started 1 x web 2.0.0 in canary");
+    expect(deployed?.log.some((l) => /^exit 0 after \d+ ms$/.test(l))).toBe(true);
+  }, 180_000);
 });
