@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
@@ -91,7 +91,6 @@ async function driverEvents(w: RolloutWorld, runId: string) {
 
 /** The tool's instance records: what it started, by slot. */
 async function toolRecords(w: RolloutWorld) {
-  const { readdir } = await import("node:fs/promises");
   const dir = join(w.dir, "tool", "instances");
   const files = (await readdir(dir)).filter((f) => f.endsWith(".json")).sort();
   return Promise.all(
