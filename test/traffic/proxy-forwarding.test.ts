@@ -14,6 +14,8 @@ let upstream: Server;
 let proxy: Server;
 let proxyPort: number;
 let state: ProxyState;
+const silentClosed: number[] = [];
+const UPSTREAM_TIMEOUT_MS = 400;
 
 const listen = (server: Server) =>
   new Promise<number>((resolve) =>
@@ -24,6 +26,11 @@ beforeAll(async () => {
   upstream = createServer(async (req, res) => {
     let body = "";
     for await (const chunk of req) body += chunk;
+    if (req.url === "/silent") {
+      // Never answers; records when the proxy gives up on it.
+      req.socket.once("close", () => silentClosed.push(Date.now()));
+      return;
+    }
     if (req.url === "/big") {
       // Chunked, in many writes: the proxy must stream it all, with backpressure.
       res.writeHead(200, { "content-type": "application/octet-stream" });
@@ -61,7 +68,7 @@ beforeAll(async () => {
     sticky: { cookie: "upshift-web" },
     revision: 1,
   };
-  state = { config, pool: new UpstreamPool(config), metrics: new VersionMetrics() };
+  state = { config, pool: new UpstreamPool(config, UPSTREAM_TIMEOUT_MS), metrics: new VersionMetrics() };
   proxy = createServer(createProxyHandler(state));
   proxyPort = await listen(proxy);
 });
@@ -178,5 +185,58 @@ describe("builtin router data plane: forwarding", () => {
     expect(answer.body.every((b) => b === 120)).toBe(true);
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(state.metrics.snapshot(["v1"]).v1?.requests).toBe(before + 1);
+  });
+
+  it("answers a client's Expect: 100-continue itself and forwards the body without the Expect", async () => {
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request({
+        host: "127.0.0.1",
+        port: proxyPort,
+        method: "POST",
+        path: "/expect",
+        headers: { Expect: "100-continue", "Content-Length": "4" },
+      });
+      req.on("continue", () => req.end("ping"));
+      req.on("response", (res) => {
+        let body = "";
+        res.on("data", (c: Buffer) => {
+          body += c;
+        });
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on("error", reject);
+    });
+    expect(answer.status).toBe(201);
+    const seen = JSON.parse(answer.body) as { headers: IncomingHttpHeaders; body: string };
+    expect(seen.body).toBe("ping");
+    expect(seen.headers.expect).toBeUndefined();
+  });
+
+  it("answers 504 when the upstream stays silent past its timeout", async () => {
+    const before = state.metrics.snapshot(["v1"]).v1?.upstreamFailures ?? 0;
+    const startedAt = Date.now();
+    // POST: not replayable, so one attempt and then the answer.
+    const answer = await send("POST", "/silent", ["Content-Length", "0"]);
+    expect(answer.status).toBe(504);
+    expect(answer.body.toString()).toContain("upstream timed out");
+    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(UPSTREAM_TIMEOUT_MS - 50);
+    expect(state.metrics.snapshot(["v1"]).v1?.upstreamFailures).toBe(before + 1);
+  });
+
+  it("stops the upstream request when the client goes away, and counts it as 499 (a 4xx)", async () => {
+    const before = state.metrics.snapshot(["v1"]).v1?.responses["4xx"] ?? 0;
+    const closedBefore = silentClosed.length;
+    const req = request({ host: "127.0.0.1", port: proxyPort, method: "POST", path: "/silent" });
+    req.on("error", () => {});
+    req.end("x");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const abandonedAt = Date.now();
+    req.destroy();
+    for (let i = 0; i < 50 && silentClosed.length === closedBefore; i++)
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    // The proxy closed its upstream connection at once, long before the upstream timeout.
+    expect(silentClosed.length).toBe(closedBefore + 1);
+    expect((silentClosed.at(-1) as number) - abandonedAt).toBeLessThan(UPSTREAM_TIMEOUT_MS / 2);
+    expect(state.metrics.snapshot(["v1"]).v1?.responses["4xx"]).toBe(before + 1);
   });
 });

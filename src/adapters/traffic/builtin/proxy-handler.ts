@@ -1,10 +1,5 @@
-import {
-  type ClientRequest,
-  type IncomingHttpHeaders,
-  type IncomingMessage,
-  request,
-  type ServerResponse,
-} from "node:http";
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
+import type { Dispatcher } from "undici";
 import { chooseVersion } from "../../../core/traffic/choose-version.js";
 import { parseCookieHeader } from "../../../core/traffic/parse-cookie-header.js";
 import type { RouteConfig } from "../../../core/traffic/route-config.js";
@@ -35,18 +30,23 @@ const HOP_BY_HOP = new Set([
 // Idempotent methods may be sent again after a connection failure (RFC 9110 §9.2.2).
 const IDEMPOTENT = new Set(["GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"]);
 
+const NONE: readonly string[] = [];
+
 function forwardHeaders(
   headers: IncomingHttpHeaders,
   remoteAddress: string | undefined,
 ): IncomingHttpHeaders {
   const out: IncomingHttpHeaders = {};
-  const listed = (headers.connection ?? "")
-    .toLowerCase()
-    .split(",")
-    .map((h) => h.trim());
-  for (const [name, value] of Object.entries(headers))
-    if (!HOP_BY_HOP.has(name) && !listed.includes(name)) out[name] = value;
-  if (headers["transfer-encoding"] !== undefined) out["transfer-encoding"] = headers["transfer-encoding"];
+  const listed =
+    headers.connection === undefined
+      ? NONE
+      : headers.connection
+          .toLowerCase()
+          .split(",")
+          .map((h) => h.trim());
+  // Expect is answered by node:http itself (100 Continue) before the handler runs.
+  for (const name in headers)
+    if (!HOP_BY_HOP.has(name) && name !== "expect" && !listed.includes(name)) out[name] = headers[name];
   const forwarded = headers["x-forwarded-for"];
   out["x-forwarded-for"] =
     forwarded === undefined ? (remoteAddress ?? "") : `${forwarded}, ${remoteAddress ?? ""}`;
@@ -60,10 +60,109 @@ function replayable(req: IncomingMessage): boolean {
   return req.headers["transfer-encoding"] === undefined && (length === undefined || length === "0");
 }
 
+const TIMEOUT_CODES = new Set(["UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT", "UND_ERR_CONNECT_TIMEOUT"]);
+
+/**
+ * One proxied request, as an undici dispatch handler: undici calls it back with the upstream's
+ * response, which it streams to the client with backpressure. On a failure before the response
+ * started, it tries the next upstream when the request can be replayed, else answers 502 or 504.
+ */
+class ProxiedRequest implements Dispatcher.DispatchHandler {
+  private controller: Dispatcher.DispatchController | null = null;
+  private attempt = 0;
+  private started = false;
+  private clientGone = false;
+
+  constructor(
+    private readonly state: ProxyState,
+    private readonly res: ServerResponse,
+    private readonly version: string,
+    private readonly order: readonly Upstream[],
+    private readonly options: Dispatcher.DispatchOptions,
+    private readonly attempts: number,
+    private readonly setCookie: string | null,
+  ) {}
+
+  send(): void {
+    const upstream = this.order[this.attempt % this.order.length] as Upstream;
+    this.controller = null;
+    try {
+      upstream.pool.dispatch(this.options, this);
+    } catch (error) {
+      this.onResponseError(null, error as Error);
+    }
+  }
+
+  /** The client went away: stop the upstream work. */
+  abandon(): void {
+    this.clientGone = true;
+    this.controller?.abort(new Error("client closed the connection"));
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    if (this.clientGone) controller.abort(new Error("client closed the connection"));
+  }
+
+  onResponseStart(
+    _controller: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: IncomingHttpHeaders,
+  ): void {
+    if (statusCode < 200) return; // 1xx: node:http answered the client's Expect itself
+    this.started = true;
+    const out: Record<string, string | string[]> = {};
+    for (const name in headers) {
+      const value = headers[name];
+      if (value !== undefined && !HOP_BY_HOP.has(name)) out[name] = value;
+    }
+    if (this.setCookie !== null) {
+      const existing = out["set-cookie"];
+      out["set-cookie"] = existing === undefined ? [this.setCookie] : [...[existing].flat(), this.setCookie];
+    }
+    this.res.writeHead(statusCode, out);
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (!this.res.write(chunk)) {
+      controller.pause();
+      this.res.once("drain", () => controller.resume());
+    }
+  }
+
+  onResponseEnd(): void {
+    this.res.end();
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController | null, error: Error): void {
+    const { res, state, version } = this;
+    if (this.clientGone) return;
+    state.metrics.upstreamFailed(version);
+    if (this.started || res.headersSent) {
+      res.destroy();
+      return;
+    }
+    if (this.attempt + 1 < this.attempts && !res.destroyed) {
+      state.metrics.retried(version);
+      this.attempt++;
+      this.send();
+      return;
+    }
+    const upstream = this.order[this.attempt % this.order.length] as Upstream;
+    const code = (error as { code?: string }).code ?? "";
+    const timedOut = TIMEOUT_CODES.has(code);
+    res
+      .writeHead(timedOut ? 504 : 502, { "content-type": "text/plain" })
+      .end(
+        `${state.config.service} ${version}: upstream ${upstream.address} failed: ${timedOut ? "upstream timed out" : error.message}\n`,
+      );
+  }
+}
+
 /** The data plane: route each request to a version, proxy it over a pooled connection, count it. */
 export function createProxyHandler(state: ProxyState): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
-    const started = process.hrtime.bigint();
+    const started = performance.now();
     const config = state.config;
     const decision = chooseVersion(
       config,
@@ -80,80 +179,43 @@ export function createProxyHandler(state: ProxyState): (req: IncomingMessage, re
       return;
     }
     const version = decision.version;
-    const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
-    let counted = false;
-    const count = (status: number) => {
-      if (counted) return;
-      counted = true;
-      state.metrics.answered(version, statusClassOf(status), seconds());
-    };
-    let current: ClientRequest | null = null;
-    res.on("finish", () => count(res.statusCode));
-    res.on("close", () => {
-      if (res.writableFinished) return;
-      // The client went away: stop the upstream work, and count it as nginx does (499, a 4xx).
-      current?.destroy();
-      count(res.headersSent ? res.statusCode : 499);
-    });
-
     const setCookie =
       config.sticky !== null && decision.kind === "weighted"
         ? `${config.sticky.cookie}=${version}; Path=/; HttpOnly; SameSite=Lax`
         : null;
-    const headers = forwardHeaders(req.headers, req.socket.remoteAddress);
     const canReplay = replayable(req);
     const order = state.pool.attemptOrder(version);
     // A single upstream is tried twice: a pooled keep-alive socket that the upstream just closed
     // fails at once, and a fresh connection usually works.
     const attempts = canReplay ? Math.min(3, Math.max(2, order.length)) : 1;
-
-    const attempt = (n: number) => {
-      const upstream = order[n % order.length] as Upstream;
-      const upstreamReq = request({
-        host: upstream.target.host,
-        port: upstream.target.port,
-        method: req.method,
-        path: req.url,
-        headers,
-        agent: upstream.agent,
-      });
-      current = upstreamReq;
-      let answered = false;
-      upstreamReq.on("response", (upstreamRes) => {
-        answered = true;
-        const out: Record<string, string | string[]> = {};
-        for (const [name, value] of Object.entries(upstreamRes.headers))
-          if (value !== undefined && !HOP_BY_HOP.has(name)) out[name] = value;
-        if (setCookie !== null) {
-          const existing = out["set-cookie"];
-          out["set-cookie"] = existing === undefined ? [setCookie] : [...[existing].flat(), setCookie];
-        }
-        res.writeHead(upstreamRes.statusCode ?? 502, out);
-        upstreamRes.pipe(res);
-        upstreamRes.on("error", () => res.destroy());
-      });
-      upstreamReq.on("timeout", () => upstreamReq.destroy(new Error("upstream timed out")));
-      upstreamReq.on("error", (error) => {
-        if (answered) {
-          state.metrics.upstreamFailed(version);
-          res.destroy();
-          return;
-        }
-        state.metrics.upstreamFailed(version);
-        if (n + 1 < attempts && !res.destroyed) {
-          state.metrics.retried(version);
-          attempt(n + 1);
-          return;
-        }
-        if (res.headersSent) res.destroy();
-        else
-          res
-            .writeHead(error.message === "upstream timed out" ? 504 : 502, { "content-type": "text/plain" })
-            .end(`${config.service} ${version}: upstream ${upstream.address} failed: ${error.message}\n`);
-      });
-      if (canReplay) upstreamReq.end();
-      else req.pipe(upstreamReq);
-    };
-    attempt(0);
+    const proxied = new ProxiedRequest(
+      state,
+      res,
+      version,
+      order,
+      {
+        path: req.url ?? "/",
+        method: req.method ?? "GET",
+        headers: forwardHeaders(req.headers, req.socket.remoteAddress),
+        body: canReplay ? null : req,
+      },
+      attempts,
+      setCookie,
+    );
+    // One listener: "close" follows "finish" too, so both outcomes are counted here, exactly once.
+    res.on("close", () => {
+      if (res.writableFinished) {
+        state.metrics.answered(version, statusClassOf(res.statusCode), (performance.now() - started) / 1e3);
+        return;
+      }
+      // The client went away: stop the upstream work, and count it as nginx does (499, a 4xx).
+      proxied.abandon();
+      state.metrics.answered(
+        version,
+        statusClassOf(res.headersSent ? res.statusCode : 499),
+        (performance.now() - started) / 1e3,
+      );
+    });
+    proxied.send();
   };
 }
