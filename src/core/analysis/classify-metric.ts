@@ -9,6 +9,7 @@
  *   Pass  otherwise.
  * The optional mean-ratio gates follow Kayenta's later `effectSize` settings.
  */
+import { GUARD } from "./guarded-samples.js";
 import { hodgesLehmannShift } from "./hodges-lehmann.js";
 import { mannWhitneyU } from "./mann-whitney.js";
 import type { MetricJudgementConfig } from "./metric-judgement-config.js";
@@ -21,8 +22,15 @@ export function classifyMetric(
   baselineValues: ArrayLike<number | null>,
   canaryValues: ArrayLike<number | null>,
 ): MetricVerdict {
-  const baseline = prepareSamples(baselineValues, config.nanStrategy, config.outlierRemoval);
-  const canary = prepareSamples(canaryValues, config.nanStrategy, config.outlierRemoval);
+  workspace.baseline = grown(workspace.baseline, baselineValues.length);
+  workspace.canary = grown(workspace.canary, canaryValues.length);
+  const baseline = prepareSamples(
+    baselineValues,
+    config.nanStrategy,
+    config.outlierRemoval,
+    workspace.baseline,
+  );
+  const canary = prepareSamples(canaryValues, config.nanStrategy, config.outlierRemoval, workspace.canary);
   const common = {
     name: config.name,
     group: config.group,
@@ -102,6 +110,20 @@ export function classifyMetric(
     classification,
     reason: `${classification}: ${shiftText}; ${beyond}; ${evidence}.`,
   };
+}
+
+/**
+ * Where each side's sorted samples live while one metric is judged, reused from metric to metric
+ * instead of two fresh arrays each time (1.6 MB per metric of 100,000 + 100,000 samples): the
+ * verdict keeps counts and statistics only, never the arrays, and classifyMetric is synchronous.
+ */
+const workspace: { baseline: Float64Array; canary: Float64Array } = {
+  baseline: new Float64Array(0),
+  canary: new Float64Array(0),
+};
+
+function grown(buffer: Float64Array, length: number): Float64Array {
+  return buffer.length >= length + GUARD ? buffer : new Float64Array(length + GUARD);
 }
 
 function missingReason(

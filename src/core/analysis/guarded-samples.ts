@@ -34,3 +34,13 @@ export function withGuards(values: Float64Array): Float64Array {
   copy.fill(Number.POSITIVE_INFINITY, n);
   return copy;
 }
+
+/**
+ * An array of `length` values (contents unspecified) with GUARD times +Infinity after them, taken
+ * from `buffer` when it is large enough (`buffer` is then written beyond `length` too), else made.
+ */
+export function guardedIn(buffer: Float64Array | undefined, length: number): Float64Array {
+  if (buffer === undefined || buffer.length < length + GUARD) return guardedArray(length);
+  buffer.fill(Number.POSITIVE_INFINITY, length, length + GUARD);
+  return buffer.subarray(0, length);
+}

@@ -14,18 +14,22 @@
  * merge passes need no guarded copy of it; the radix passes' intermediate array is reused from
  * call to call, and only the result is a fresh allocation.
  */
-import { guardedArray } from "./guarded-samples.js";
+import { guardedIn } from "./guarded-samples.js";
 
 const RADIX_THRESHOLD = 512;
 
-/** A sorted copy of finite samples (NaN must have been handled before); `values` is not changed. */
-export function sortSamples(values: ArrayLike<number>): Float64Array {
+/**
+ * A sorted copy of finite samples (NaN must have been handled before); `values` is not changed.
+ * With `into` (a buffer of at least values.length + GUARD), the copy is written there instead of
+ * into a fresh array: for callers that drop the result before they sort again.
+ */
+export function sortSamples(values: ArrayLike<number>, into?: Float64Array): Float64Array {
   if (values.length < RADIX_THRESHOLD) {
-    const out = guardedArray(values.length);
+    const out = guardedIn(into, values.length);
     for (let i = 0; i < values.length; i++) out[i] = values[i]!;
     return out.sort();
   }
-  return radixSorted(values instanceof Float64Array ? values : Float64Array.from(values));
+  return radixSorted(values instanceof Float64Array ? values : Float64Array.from(values), into);
 }
 
 /**
@@ -45,7 +49,7 @@ function keyOf(high: number): number {
  * keys are recomputed from each pass's input rather than carried in arrays of their own, which
  * moves 8 bytes per element and pass instead of 12.
  */
-function radixSorted(source: Float64Array): Float64Array {
+function radixSorted(source: Float64Array, into: Float64Array | undefined): Float64Array {
   const n = source.length;
   const counts = new Uint32Array(3 * 2048);
   const sourceWords = new Uint32Array(source.buffer, source.byteOffset, n * 2);
@@ -62,7 +66,7 @@ function radixSorted(source: Float64Array): Float64Array {
     if (counts[pass * 2048 + ((firstKey >>> (pass * 11)) & 0x7ff)] !== n) passes.push(pass);
   }
   // Passes alternate between the result and the scratch array, so that the last lands in the result.
-  const values = guardedArray(n);
+  const values = guardedIn(into, n);
   if (scratch.length < n) scratch = new Float64Array(n);
   const spare = scratch.subarray(0, n);
   let from = source;
