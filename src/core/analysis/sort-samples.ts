@@ -20,8 +20,9 @@ const RADIX_THRESHOLD = 512;
 
 /**
  * A sorted copy of finite samples (NaN must have been handled before); `values` is not changed.
- * With `into` (a buffer of at least values.length + GUARD), the copy is written there instead of
- * into a fresh array: for callers that drop the result before they sort again.
+ * With `into` (a buffer of at least values.length + GUARD that does not overlap `values`), the
+ * copy is written there instead of into a fresh array: for callers that drop the result before
+ * they sort again.
  */
 export function sortSamples(values: ArrayLike<number>, into?: Float64Array): Float64Array {
   if (values.length < RADIX_THRESHOLD) {
