@@ -79,12 +79,15 @@ function mergeOverlapping(windows: [number, number][]): [number, number][] {
 }
 
 /**
- * How many differences to sample from `active` ones: about active^(2/3), as Floyd and Rivest
- * advise, between 1,024 and 32,768. A fixed 32,768 took a third of the thinned problems' few
- * hundred thousand differences in every round, and samples with long runs of ties take several.
+ * How many differences to sample from `active` ones in an n x m matrix: about active^(2/3), as
+ * Floyd and Rivest advise, and no more than the n + m steps of the counting pass the round also
+ * takes (a larger sample narrows further but costs more than another round); between 1,024 and
+ * 32,768. A fixed 32,768 took a third of the thinned problems' few hundred thousand differences
+ * in every round, and samples with long runs of ties take several rounds.
  */
-export function sampleSize(active: number): number {
-  return Math.min(active, SAMPLE_SIZE, Math.max(MIN_SAMPLE_SIZE, Math.ceil(active ** (2 / 3))));
+export function sampleSize(active: number, rowsAndColumns: number): number {
+  const size = Math.min(SAMPLE_SIZE, rowsAndColumns, Math.ceil(active ** (2 / 3)));
+  return Math.min(active, Math.max(MIN_SAMPLE_SIZE, size));
 }
 
 /**
@@ -99,7 +102,7 @@ export function sampleActive(
   high: Fence,
   active: number,
 ): Float64Array {
-  const size = sampleSize(active);
+  const size = sampleSize(active, x.length + y.length);
   const out = new Float64Array(size);
   const step = active / size;
   const m = y.length;
