@@ -102,4 +102,19 @@ describe("classifyMetric", () => {
         .classification,
     ).toBe("High");
   });
+
+  it("gives the same verdict whatever was judged before it (the sorted samples' buffers are reused)", () => {
+    const wave = (size: number, centre: number) =>
+      Float64Array.from({ length: size }, (_, i) => centre + ((i * 7919) % 1009) / 100);
+    const small = [wave(600, 100), wave(700, 101)] as const;
+    const large = [wave(5000, 50), wave(4000, 49)] as const;
+    const config = metricJudgementConfig("latency", {
+      outlierRemoval: { factor: 1.5, reduceSensitivity: false },
+    });
+    const first = classifyMetric(config, ...small);
+    classifyMetric(config, ...large);
+    expect(classifyMetric(config, ...small)).toEqual(first);
+    classifyMetric(config, [3, 1, 2], [5, 4, 6]);
+    expect(classifyMetric(config, ...small)).toEqual(first);
+  });
 });

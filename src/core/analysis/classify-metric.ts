@@ -9,6 +9,7 @@
  *   Pass  otherwise.
  * The optional mean-ratio gates follow Kayenta's later `effectSize` settings.
  */
+import { GUARD } from "./guarded-samples.js";
 import { hodgesLehmannShift } from "./hodges-lehmann.js";
 import { mannWhitneyU } from "./mann-whitney.js";
 import type { MetricJudgementConfig } from "./metric-judgement-config.js";
@@ -21,8 +22,15 @@ export function classifyMetric(
   baselineValues: ArrayLike<number | null>,
   canaryValues: ArrayLike<number | null>,
 ): MetricVerdict {
-  const baseline = prepareSamples(baselineValues, config.nanStrategy, config.outlierRemoval);
-  const canary = prepareSamples(canaryValues, config.nanStrategy, config.outlierRemoval);
+  workspace.baseline = grown(workspace.baseline, baselineValues.length);
+  workspace.canary = grown(workspace.canary, canaryValues.length);
+  const baseline = prepareSamples(
+    baselineValues,
+    config.nanStrategy,
+    config.outlierRemoval,
+    workspace.baseline,
+  );
+  const canary = prepareSamples(canaryValues, config.nanStrategy, config.outlierRemoval, workspace.canary);
   const common = {
     name: config.name,
     group: config.group,
@@ -42,7 +50,7 @@ export function classifyMetric(
   const test = mannWhitneyU(canary.sorted, baseline.sorted);
   const shift = hodgesLehmannShift(canary.sorted, baseline.sorted, config.confidence, test.withinTieTerm);
   const bound = config.tolerance * Math.abs(shift.estimate);
-  const ratio = meanRatio(canary.sorted, baseline.sorted);
+  const ratio = meanRatio(test.canarySum / canary.sorted.length, test.baselineSum / baseline.sorted.length);
   const [low, high] = shift.ci;
   const stats = {
     u: test.u,
@@ -104,6 +112,20 @@ export function classifyMetric(
   };
 }
 
+/**
+ * Where each side's sorted samples live while one metric is judged, reused from metric to metric
+ * instead of two fresh arrays each time (1.6 MB per metric of 100,000 + 100,000 samples): the
+ * verdict keeps counts and statistics only, never the arrays, and classifyMetric is synchronous.
+ */
+const workspace: { baseline: Float64Array; canary: Float64Array } = {
+  baseline: new Float64Array(0),
+  canary: new Float64Array(0),
+};
+
+function grown(buffer: Float64Array, length: number): Float64Array {
+  return buffer.length >= length + GUARD ? buffer : new Float64Array(length + GUARD);
+}
+
 function missingReason(
   config: MetricJudgementConfig,
   baseline: PreparedSamples,
@@ -133,15 +155,9 @@ function sameValues(a: Float64Array, b: Float64Array): boolean {
   return true;
 }
 
-function meanRatio(canary: Float64Array, baseline: Float64Array): number | null {
-  const base = mean(baseline);
-  return base === 0 ? null : mean(canary) / base;
-}
-
-function mean(values: Float64Array): number {
-  let sum = 0;
-  for (let i = 0; i < values.length; i++) sum += values[i]!;
-  return sum / values.length;
+/** mean(canary) / mean(baseline), from the sums the Mann-Whitney pass added up in sorted order. */
+function meanRatio(canaryMean: number, baselineMean: number): number | null {
+  return baselineMean === 0 ? null : canaryMean / baselineMean;
 }
 
 function round(value: number): string {

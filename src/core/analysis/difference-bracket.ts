@@ -14,6 +14,7 @@
  * narrowing in pairwise-difference-selection.ts.
  */
 import { bandPasses, countAtMost, countStrictlyBelow, type Fence } from "./difference-fence.js";
+import { guardedArray } from "./guarded-samples.js";
 import { selectInPlace } from "./select-in-place.js";
 
 /** Every STRIDE-th value of each sample forms the thinned problem. */
@@ -95,14 +96,26 @@ export function bracketByEstimate(
     const band = bands[b]!;
     const low = lows[b]!;
     const high = highs[b]!;
+    // Ranks the list settles are selected together: one counting pass for all of them (the two
+    // middle ranks of the median, or the ends of the thinned problem's brackets, share a list).
+    const listedRanks: number[] = [];
     for (const index of g.members) {
       const rank = ranks[index]!;
       if (rank <= band.below) outcomes[index] = { rank, high: countStrictlyBelow(x, guarded, low) };
       else if (rank > band.atMost) outcomes[index] = { rank, low: countAtMost(x, guarded, high) };
       else if (low === high) outcomes[index] = { rank, result: low };
-      else if (band.listed !== undefined)
-        outcomes[index] = { rank, result: selectInRange(band.listed, low, high, rank - band.below - 1) };
+      else if (band.listed !== undefined) listedRanks.push(index);
       else outcomes[index] = { rank, high: countAtMost(x, guarded, high) };
+    }
+    if (band.listed !== undefined && listedRanks.length > 0) {
+      const values = selectRanksInRange(
+        band.listed,
+        low,
+        high,
+        listedRanks.map((index) => ranks[index]! - band.below - 1),
+      );
+      for (const [i, index] of listedRanks.entries())
+        outcomes[index] = { rank: ranks[index]!, result: values[i]! };
     }
   }
   return outcomes;
@@ -125,34 +138,59 @@ const BUCKET_MIN = 4096;
  * only. Two passes over the list instead of quickselect's several partitions of all of it.
  */
 export function selectInRange(values: Float64Array, low: number, high: number, k: number): number {
+  return selectRanksInRange(values, low, high, [k])[0]!;
+}
+
+/**
+ * selectInRange for several 0-based ranks of the same list: one counting pass, then one pass that
+ * keeps the values of every bucket from the lowest to the highest wanted one, and quickselect on
+ * those for each rank (quickselect only reorders, so each rank is found in the same values).
+ */
+export function selectRanksInRange(
+  values: Float64Array,
+  low: number,
+  high: number,
+  ks: readonly number[],
+): number[] {
   const size = values.length;
-  if (size < BUCKET_MIN) return selectInPlace(values, k);
+  if (size < BUCKET_MIN) return ks.map((k) => selectInPlace(values, k));
   const buckets = size >> 4;
   const scale = buckets / (high - low);
-  if (!Number.isFinite(scale)) return selectInPlace(values, k); // a bracket narrower than ~1e-300
+  // A bracket narrower than ~1e-300 cannot be scaled.
+  if (!Number.isFinite(scale)) return ks.map((k) => selectInPlace(values, k));
+  for (const k of ks) if (!(k >= 0 && k < size)) throw new RangeError(`rank ${k} is outside 0..${size - 1}`);
   // (v - low) * scale lies in [0, buckets * (1 + 2 ulp)], so the index is at most `buckets`.
   const counts = new Int32Array(buckets + 1);
   for (let i = 0; i < size; i++) counts[((values[i]! - low) * scale) | 0]!++;
-  let before = 0;
-  let wanted = 0;
-  while (before + counts[wanted]! <= k) before += counts[wanted++]!;
-  const inBucket = new Float64Array(counts[wanted]!);
+  const bucketOf = (k: number): { bucket: number; before: number } => {
+    let before = 0;
+    let bucket = 0;
+    while (before + counts[bucket]! <= k) before += counts[bucket++]!;
+    return { bucket, before };
+  };
+  const first = bucketOf(Math.min(...ks));
+  const last = bucketOf(Math.max(...ks)).bucket;
+  let kept = 0;
+  for (let b = first.bucket; b <= last; b++) kept += counts[b]!;
+  const inBuckets = new Float64Array(kept);
+  const span = last - first.bucket;
   let n = 0;
   for (let i = 0; i < size; i++) {
     const v = values[i]!;
-    if ((((v - low) * scale) | 0) === wanted) inBucket[n++] = v;
+    // One unsigned comparison: buckets below `first` wrap to large numbers.
+    if (((((v - low) * scale) | 0) - first.bucket) >>> 0 <= span) inBuckets[n++] = v;
   }
-  return selectInPlace(inBucket, k - before);
+  return ks.map((k) => selectInPlace(inBuckets, k - first.before));
 }
 
 /**
  * About every STRIDE-th value: the middle of each of length / STRIDE equal stretches, so that the
  * thinned sample covers the whole sample evenly whatever the remainder (a sample cut short at its
- * end shifts every estimate).
+ * end shifts every estimate). Guarded, so the recursive selection reads it without a copy.
  */
 function thin(values: Float64Array): Float64Array {
   const size = Math.floor(values.length / STRIDE);
-  const out = new Float64Array(size);
+  const out = guardedArray(size);
   const step = values.length / size;
   for (let i = 0; i < size; i++) out[i] = values[Math.floor((i + 0.5) * step)]!;
   return out;

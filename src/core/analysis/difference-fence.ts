@@ -5,6 +5,9 @@
  * 7 (1978)), and listing those between two fences. Comparisons always use the computed difference
  * x[i] - y[j] itself, so counts agree exactly with sorting np.subtract.outer(x, y).
  */
+import { GUARD, withGuards } from "./guarded-samples.js";
+
+export { GUARD };
 
 /**
  * A bound of the value interval still holding a wanted rank, with the column limits it implies.
@@ -19,15 +22,12 @@ export interface Fence {
   readonly rows: Int32Array;
 }
 
-/** How many +Infinity values follow y in the `guarded` copy the counting passes read. */
-export const GUARD = 4;
-
-/** y followed by GUARD times +Infinity, the column array the counting passes read. */
+/**
+ * y followed by GUARD times +Infinity, the column array the counting passes read: y's own memory
+ * when sortSamples left the guards after it, else a copy.
+ */
 export function guardColumns(y: Float64Array): Float64Array {
-  const guarded = new Float64Array(y.length + GUARD);
-  guarded.set(y);
-  guarded.fill(Number.POSITIVE_INFINITY, y.length);
-  return guarded;
+  return withGuards(y);
 }
 
 /**

@@ -12,6 +12,7 @@
  * No exact distribution is used, even for small tie-free samples: the canary judge needs the same
  * method at every size, and docs/analysis.md says so.
  */
+import { withGuards } from "./guarded-samples.js";
 import { normalSurvival } from "./normal-distribution.js";
 
 export interface MannWhitneyResult {
@@ -24,6 +25,12 @@ export interface MannWhitneyResult {
    * Hodges-Lehmann interval's tie correction, counted in the same merge.
    */
   readonly withinTieTerm: number;
+  /**
+   * Sums of the canary and of the baseline samples, added in ascending order (exactly what a loop
+   * over each sorted sample gives), for the judge's mean ratio: counted in the same passes.
+   */
+  readonly canarySum: number;
+  readonly baselineSum: number;
 }
 
 /** Mann-Whitney U test of sorted canary samples against sorted baseline samples (both non-empty). */
@@ -34,38 +41,51 @@ export function mannWhitneyU(canary: Float64Array, baseline: Float64Array): Mann
   // One pass over the canary's runs of equal values, with two pointers into the baseline (values
   // below the run's value, and at or below it) that only move forward: O(n + m) after the sorts.
   // Pointers move by the count of true comparisons among four values (a +Infinity guard follows
-  // the baseline), which avoids a loop exit that mispredicts at almost every canary value.
+  // the baseline), which avoids a loop exit that mispredicts at almost every canary value. The
+  // second pointer is only needed when the baseline holds the value at all (never, for samples of
+  // continuous data): one comparison tells.
   // Tie groups: for a value with a canary and b baseline samples,
   //   (a + b)^3 - (a + b) = (a^3 - a) + (b^3 - b) + 3ab(a + b),
   // so the combined term is the within-sample terms plus the cross term of shared values.
-  const guarded = new Float64Array(m + 4);
-  guarded.set(baseline);
-  guarded.fill(Number.POSITIVE_INFINITY, m);
+  const guarded = withGuards(baseline);
   let u = 0;
   let canaryTies = 0;
   let crossTies = 0;
+  let canarySum = 0;
   let below = 0;
   let i = 0;
   while (i < n) {
     const value = canary[i]!;
+    canarySum += value;
     let end = i + 1;
-    while (end < n && canary[end] === value) end++;
+    while (end < n && canary[end] === value) {
+      canarySum += value;
+      end++;
+    }
     const a = end - i;
     below = firstAtLeast(guarded, below, value);
-    const b = firstAbove(guarded, below, value) - below;
+    const b = guarded[below] === value ? firstAbove(guarded, below, value) - below : 0;
     u += a * (below + b / 2);
     canaryTies += a * a * a - a;
     crossTies += 3 * a * b * (a + b);
     i = end;
   }
-  const withinTieTerm = canaryTies + runTerm(baseline);
+  const baselineRuns = runTermAndSum(baseline);
+  const withinTieTerm = canaryTies + baselineRuns.term;
   const tieTerm = withinTieTerm + crossTies;
   const total = n + m;
   const sigma = Math.sqrt(((n * m) / 12) * (total + 1 - tieTerm / (total * (total - 1))));
   const larger = Math.max(u, n * m - u);
   // When every value is tied sigma is 0 and z is -Infinity, which gives p = 1, as in scipy.
   const z = (larger - (n * m) / 2 - 0.5) / sigma;
-  return { u, z, pValue: Math.min(1, 2 * normalSurvival(z)), withinTieTerm };
+  return {
+    u,
+    z,
+    pValue: Math.min(1, 2 * normalSurvival(z)),
+    withinTieTerm,
+    canarySum,
+    baselineSum: baselineRuns.sum,
+  };
 }
 
 /** The first index c >= from with guarded[c] >= value. */
@@ -96,16 +116,18 @@ function firstAbove(guarded: Float64Array, from: number, value: number): number 
   }
 }
 
-/** sum(t^3 - t) over the runs of equal values of one sorted sample. */
-function runTerm(sorted: Float64Array): number {
+/** sum(t^3 - t) over the runs of equal values of one sorted sample, and the sum of its values. */
+function runTermAndSum(sorted: Float64Array): { term: number; sum: number } {
   let term = 0;
+  let sum = 0;
   let start = 0;
   for (let i = 1; i <= sorted.length; i++) {
+    sum += sorted[i - 1]!;
     if (i === sorted.length || sorted[i] !== sorted[start]) {
       const t = i - start;
       term += t * t * t - t;
       start = i;
     }
   }
-  return term;
+  return { term, sum };
 }

@@ -25,10 +25,18 @@
  * Every comparison uses the computed difference x[i] - y[j] itself (never a rearranged form), so the
  * result is exactly the k-th element numpy finds by sorting `np.subtract.outer(x, y)`.
  */
-import { bracketByEstimate, ESTIMATE_MIN_LENGTH, type ThinnedSelection } from "./difference-bracket.js";
+import {
+  type BracketOutcome,
+  bracketByEstimate,
+  ESTIMATE_MIN_LENGTH,
+  type ThinnedSelection,
+} from "./difference-bracket.js";
 import { countAtMost, countBelow, type Fence, guardColumns, listActive } from "./difference-fence.js";
 import { interpolatedPivots, sampleActive, samplePivots } from "./difference-pivots.js";
 import { selectInPlace } from "./select-in-place.js";
+
+/** The fences of a target settled by the estimate's bracket alone (never read). */
+const PLACEHOLDER: Fence = { value: Number.NaN, count: 0, rows: new Int32Array(0) };
 
 interface Target {
   readonly rank: number;
@@ -58,27 +66,30 @@ export function pairwiseDifferenceOrderStatistics(
   for (const k of ranks) {
     if (!Number.isInteger(k) || k < 1 || k > total) throw new RangeError(`rank ${k} is outside 1..${total}`);
   }
-  const everything: Fence = { value: Number.NEGATIVE_INFINITY, count: 0, rows: new Int32Array(n).fill(m) };
-  const nothing: Fence = { value: Number.POSITIVE_INFINITY, count: total, rows: new Int32Array(n) };
-  const targets: Target[] = ranks.map((rank) => ({
-    rank,
-    low: everything,
-    high: nothing,
-    result: undefined,
+  // The fences around the whole matrix (two arrays of n rows) are only made when a rank needs them:
+  // usually the estimate's bracket settles every rank.
+  let whole: { everything: Fence; nothing: Fence } | undefined;
+  const wholeMatrix = () => {
+    whole ??= {
+      everything: { value: Number.NEGATIVE_INFINITY, count: 0, rows: new Int32Array(n).fill(m) },
+      nothing: { value: Number.POSITIVE_INFINITY, count: total, rows: new Int32Array(n) },
+    };
+    return whole;
+  };
+  const listLimit = 2 * (n + m) + 4096;
+  const guarded = guardColumns(y);
+  const outcomes: readonly BracketOutcome[] =
+    Math.min(n, m) >= ESTIMATE_MIN_LENGTH
+      ? bracketByEstimate(x, y, guarded, ranks, estimate)
+      : ranks.map((rank) => ({ rank }));
+  const targets: Target[] = outcomes.map((outcome) => ({
+    rank: outcome.rank,
+    low: outcome.low ?? (outcome.result === undefined ? wholeMatrix().everything : PLACEHOLDER),
+    high: outcome.high ?? (outcome.result === undefined ? wholeMatrix().nothing : PLACEHOLDER),
+    result: outcome.result,
     sample: true,
     margin: 1e-4,
   }));
-  const listLimit = 2 * (n + m) + 4096;
-  const guarded = guardColumns(y);
-  if (Math.min(n, m) >= ESTIMATE_MIN_LENGTH) {
-    const outcomes = bracketByEstimate(x, y, guarded, ranks, estimate);
-    for (const [i, outcome] of outcomes.entries()) {
-      const t = targets[i]!;
-      t.result = outcome.result;
-      t.low = outcome.low ?? t.low;
-      t.high = outcome.high ?? t.high;
-    }
-  }
 
   for (let round = 0; round < 200; round++) {
     const open = targets.filter((t) => t.result === undefined);

@@ -27,14 +27,18 @@ export interface PreparedSamples {
   readonly outliers: number;
 }
 
-/** Cleans and sorts one side's samples for the judge. */
+/**
+ * Cleans and sorts one side's samples for the judge; `into` as for sortSamples (the sorted samples
+ * then live there until the buffer is used again).
+ */
 export function prepareSamples(
   values: ArrayLike<number | null>,
   nanStrategy: NanStrategy,
   outlierRemoval: OutlierRemoval | undefined,
+  into?: Float64Array,
 ): PreparedSamples {
   const { kept, missing } = keptValues(values, nanStrategy);
-  const sorted = sortSamples(kept);
+  const sorted = sortSamples(kept, into);
   if (outlierRemoval === undefined || sorted.length === 0) {
     return { sorted, received: values.length, missing, outliers: 0 };
   }

@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { GUARD } from "./guarded-samples.js";
 import { sortSamples } from "./sort-samples.js";
 
 describe("sortSamples", () => {
@@ -77,5 +78,19 @@ describe("sortSamples", () => {
     const constant = new Float64Array(1000).fill(2.5);
     expect(sortSamples(constant)).not.toBe(constant);
     expect(Array.from(sortSamples(constant))).toEqual(Array.from(constant));
+  });
+
+  it("sorts into a given buffer, whatever it held, with the guards right after the samples", () => {
+    const buffer = new Float64Array(6000).fill(-7);
+    for (const size of [5000, 3, 700, 0]) {
+      const values = Float64Array.from({ length: size }, (_, i) => ((i * 7919) % 5003) - 2500);
+      const sorted = sortSamples(values, buffer);
+      expect(sorted.buffer).toBe(buffer.buffer);
+      expect(Array.from(sorted)).toEqual(Array.from(values).sort((a, b) => a - b));
+      expect(Array.from(buffer.subarray(size, size + GUARD))).toEqual(Array(GUARD).fill(Infinity));
+    }
+    // A buffer too small for the samples and their guards is not used.
+    const small = new Float64Array(10);
+    expect(sortSamples([3, 2, 1, 0, 5, 4, 7, 6], small).buffer).not.toBe(small.buffer);
   });
 });
