@@ -81,6 +81,39 @@ export class ChangeService {
   }
 
   async create(input: CreateChange, actor: Actor, now: number): Promise<Stored> {
+    return (await this.createChange(input, actor, now, false)).stored;
+  }
+
+  /**
+   * The change a run request into a protected environment creates when its release has no active
+   * change there: a normal change planned from the same documents as the run, requested by the
+   * run's starter, audited (`change.create`, with `trigger: "run"`) and announced as any created
+   * change. When one is active already (another request made it meanwhile), that one is returned.
+   */
+  async createForRun(
+    release: string,
+    environment: string,
+    actor: Actor,
+    now: number,
+  ): Promise<{ stored: Stored; created: boolean }> {
+    return this.createChange({ release, environment, type: "normal" }, actor, now, true);
+  }
+
+  private async createChange(
+    input: CreateChange,
+    actor: Actor,
+    now: number,
+    forRun: boolean,
+  ): Promise<{ stored: Stored; created: boolean }> {
+    if (forRun) {
+      const [active] = await this.store.changes.list<ChangeDetails>({
+        release: input.release,
+        environment: input.environment,
+        active: true,
+        limit: 1,
+      });
+      if (active !== undefined) return { stored: active, created: false };
+    }
     const world = await loadChangeWorld(this.store);
     const release = documentOf(world, "Release", input.release);
     if (release === undefined)
@@ -126,7 +159,7 @@ export class ChangeService {
     );
     const author = storedRelease?.updatedBy ?? undefined;
     const rollback = rollbackPlanOf(envPlan, planInput.release.spec.changes);
-    return this.store.changes.create((number) => {
+    const build = (number: string) => {
       const fresh = newChangeRequest(
         {
           number,
@@ -170,10 +203,13 @@ export class ChangeService {
           services: deployed,
           plan: saved.id,
           risk: { band: risk.band, score: risk.score },
+          ...(forRun ? { trigger: "run" } : {}),
         }),
       ];
       return { change: assessed, details, audit };
-    }, now);
+    };
+    if (forRun) return this.store.changes.createUnlessActive(input.release, input.environment, build, now);
+    return { stored: await this.store.changes.create(build, now), created: true };
   }
 
   /** Applies a named transition. */
