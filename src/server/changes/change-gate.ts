@@ -78,15 +78,14 @@ export class ChangeGate {
       (c) => c.change.window !== undefined && c.change.window.start <= now && now < c.change.window.end,
     );
     if (open === undefined) {
+      // An authorized change's window says it all; others say what must happen next.
       const described = (c: Stored["change"]) => {
+        if (c.state === "Scheduled" || c.state === "Implement")
+          return c.window === undefined
+            ? `${c.number} has no window`
+            : `${c.number}'s window is ${iso(c.window.start)}–${iso(c.window.end)}`;
         const next = changeNextSteps(c, now);
-        const state =
-          c.state === "Scheduled" || c.state === "Implement"
-            ? c.window === undefined
-              ? `${c.number} has no window`
-              : `${c.number}'s window is ${iso(c.window.start)}–${iso(c.window.end)}`
-            : `${c.number} is ${c.state}`;
-        return next.length === 0 ? state : `${state}; next: ${next.join("; ")}`;
+        return `${c.number} is ${c.state}${next.length === 0 ? "" : `; next: ${next.join("; ")}`}`;
       };
       const shown = ready.length > 0 ? ready : candidates;
       throw new ConflictError(

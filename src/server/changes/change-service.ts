@@ -12,6 +12,7 @@ import {
 import { changeScopeOf } from "../../core/change/change-scope.js";
 import type { ChangeState, ChangeType } from "../../core/change/change-state.js";
 import { releaseWindow } from "../../core/change/release-window.js";
+import { migrationHazardsOf } from "../../core/change/risk/migration-hazards.js";
 import { rollbackPlanOf } from "../../core/change/rollback-plan.js";
 import { transitionChange } from "../../core/change/transition-change.js";
 import { clearWindow, describeBlockedWindow } from "../../core/change/window-clearance.js";
@@ -159,6 +160,11 @@ export class ChangeService {
     );
     const author = storedRelease?.updatedBy ?? undefined;
     const rollback = rollbackPlanOf(envPlan, planInput.release.spec.changes);
+    const migrationHazards = migrationHazardsOf(
+      planInput.release.spec.changes,
+      deployed,
+      planInput.migrations,
+    );
     const build = (number: string) => {
       const fresh = newChangeRequest(
         {
@@ -175,7 +181,7 @@ export class ChangeService {
         },
         now,
       );
-      const risk = assessChangeRisk(world, fresh, envPlan.waves, history, now);
+      const risk = assessChangeRisk(world, fresh, envPlan.waves, history, now, migrationHazards);
       const assessed = accept(
         transitionChange(
           fresh,
@@ -192,6 +198,7 @@ export class ChangeService {
         rollback,
         dependents: scope.dependents,
         risk,
+        migrationHazards,
       };
       const audit: NewAuditEntry[] = [
         changeAuditEntry(now, actor, "change.create", assessed, {
@@ -309,6 +316,11 @@ export class ChangeService {
         estimate: planned.plan.estimate,
         rollback: rollbackPlanOf(envPlan, planned.input.release.spec.changes),
         dependents: changeScope.dependents,
+        migrationHazards: migrationHazardsOf(
+          planned.input.release.spec.changes,
+          deployed,
+          planned.input.migrations,
+        ),
       };
       // A re-plan that moved nothing pins the same plan (only its id differs): say nothing changed.
       if (
@@ -374,7 +386,14 @@ export class ChangeService {
     const world = await loadChangeWorld(this.store);
     const current = await this.get(number);
     const history = await this.store.changes.history(current.change.scope.map((s) => s.name));
-    const risk = assessChangeRisk(world, current.change, current.details.waves, history, now);
+    const risk = assessChangeRisk(
+      world,
+      current.change,
+      current.details.waves,
+      history,
+      now,
+      current.details.migrationHazards,
+    );
     return this.apply(
       number,
       actor,
@@ -471,7 +490,7 @@ export class ChangeService {
       let after = accepted.change;
       // After an edit, the risk is re-assessed where the state still allows it.
       if (event.kind === "edit") {
-        const risk = assessChangeRisk(world, after, details.waves, history, now);
+        const risk = assessChangeRisk(world, after, details.waves, history, now, details.migrationHazards);
         const reassessed = transitionChange(
           after,
           { kind: "assess-risk", by: "system", band: risk.band, score: risk.score },
