@@ -1,5 +1,11 @@
 import { LeaseLostError } from "../core/run/lease-lost-error.js";
-import type { ClaimedStep, RetryPolicy, RunStorePort, WakeUpPort } from "../core/run/run-store-port.js";
+import type {
+  ClaimedStep,
+  RetryPolicy,
+  RunStorePort,
+  StepGatePort,
+  WakeUpPort,
+} from "../core/run/run-store-port.js";
 import type { Fence, StepContext, StepOutcome } from "../core/run/step-handler.js";
 import type { HandlerRegistry } from "./handler-registry.js";
 
@@ -25,7 +31,12 @@ export interface WorkerOptions {
   readonly log?: WorkerLog;
   /** Called for every claim with its dispatch latency (ready → claimed), for metrics and benchmarks. */
   readonly onDispatch?: (step: ClaimedStep, latencyMs: number) => void;
+  /** Checks forward steps of runs that implement a change before they start (protected environments). */
+  readonly stepGate?: StepGatePort;
 }
+
+/** How soon a step is looked at again when its change could not be read. */
+const GATE_RETRY_MS = 5_000;
 
 const DEFAULT_RETRY: RetryPolicy = {
   maxAttempts: 3,
@@ -253,6 +264,19 @@ export class Worker {
     fence: { stepId: string; generation: number },
     abort: AbortSignal,
   ): Promise<StepOutcome> {
+    const gate = this.options.stepGate;
+    if (gate !== undefined && step.change !== null && step.direction === "forward") {
+      try {
+        const held = await gate.check(step, this.clock());
+        if (held !== undefined) return held;
+      } catch (error) {
+        return {
+          kind: "waiting",
+          until: new Date(this.clock() + GATE_RETRY_MS),
+          message: `held: could not read ${step.change} to check it before the step starts (${String(error)})`,
+        };
+      }
+    }
     const handler = this.options.handlers.get(step.kind);
     if (handler === undefined) {
       return {

@@ -225,12 +225,33 @@ spec:
           steps: [{ key: "w", kind: "wait", wave: 0, dependsOn: [], input: { duration: 1 } }],
         },
       });
+    // The first request creates the change it needs and says what must happen next.
     const none = await run("otto");
     expect(none.statusCode).toBe(409);
-    expect(none.json()).toMatchObject({ code: "change.required" });
-    expect(none.json().detail).toContain("upshift change create --release r1 --env prod");
-    const number = await create();
-    await authorize(number);
+    expect(none.headers["content-type"]).toContain("application/problem+json");
+    expect(none.json()).toMatchObject({
+      code: "change.created",
+      errors: { changes: [{ number: "CHG-1", state: "New", type: "normal", created: true }] },
+    });
+    expect(none.json().detail).toContain("this request created CHG-1 (normal, New, requested by otto)");
+    expect(none.json().detail).toContain("upshift change edit CHG-1 --start");
+    expect(none.json().detail).toContain("upshift change submit CHG-1");
+    expect(none.json().detail).toContain("upshift change authorize CHG-1");
+    expect(none.json().detail).toContain("upshift approve CHG-1");
+    const auto = (await call("otto", "GET", "/v1/changes/CHG-1")).json();
+    expect(auto).toMatchObject({ type: "normal", state: "New", requestedBy: "otto", release: "r1" });
+    const made = (await auditOf("CHG-1")).find((e) => e.action === "change.create");
+    expect(made).toMatchObject({ actor: "otto", data: { number: "CHG-1", type: "normal", trigger: "run" } });
+    // A second request reuses it: no second change.
+    const again = await run("otto");
+    expect(again.json()).toMatchObject({ code: "change.required" });
+    expect(again.json().detail).toContain("CHG-1 is New; next: give it a window");
+    expect((await call("otto", "GET", "/v1/changes")).json().items).toHaveLength(1);
+    const number = "CHG-1";
+    const windowed = await call("otto", "PATCH", `/v1/changes/${number}`, WINDOW);
+    expect(windowed.statusCode, windowed.body).toBe(200);
+    expect((await act("otto", number, "submit")).json().state).toBe("Assess");
+    expect((await act("otto", number, "authorize")).json().state).toBe("Authorize");
     expect((await run("otto")).json().detail).toContain(`${number} is Authorize`);
     await call("alice", "POST", `/v1/changes/${number}/approve`, {});
     await call("bob", "POST", `/v1/changes/${number}/approve`, {});

@@ -9,6 +9,7 @@ import { waitHandler } from "../engine/handlers/wait-handler.js";
 import { Worker, type WorkerLog } from "../engine/worker.js";
 import type { Store } from "../store/store.js";
 import { analysisByRelease } from "./analysis-by-release.js";
+import { changeStepGate, DEFAULT_CHANGE_RECHECK_MS } from "./changes/change-step-gate.js";
 import { migrateStepHandlers } from "./migrate-step-handlers.js";
 import { type RolloutEngineOptions, registerRolloutHandler } from "./rollout-runtime.js";
 import { type VerificationOptions, verificationPorts } from "./verification-runtime.js";
@@ -22,6 +23,8 @@ export interface EngineOptions extends RolloutEngineOptions {
   readonly log?: WorkerLog;
   /** Routers and instances for checks and analysis (src/server/verification-runtime.ts). */
   readonly verification?: VerificationOptions;
+  /** How long a step held by its change (outside the window, not yet Implement) waits before the next check. */
+  readonly changeRecheckMs?: number;
 }
 
 /** The composition root of the engine: handlers by kind and one worker for this process. */
@@ -53,6 +56,7 @@ export function startEngine(
     store: store.runs,
     wakeUps: store.wakeUps,
     handlers,
+    stepGate: changeStepGate(store, options.changeRecheckMs ?? DEFAULT_CHANGE_RECHECK_MS),
     ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}),
     ...(options.concurrency ? { concurrency: options.concurrency } : {}),
     ...(options.pollMs ? { pollMs: options.pollMs } : {}),

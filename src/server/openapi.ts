@@ -199,7 +199,9 @@ export const RUN_OPERATIONS: Record<string, Record<string, Json>> = {
       requestBody: { required: true, content: { "application/json": { schema: { type: "object" } } } },
       responses: {
         "201": json(runStatus, "created"),
-        "409": problemResponse("another active run holds a service in this environment"),
+        "409": problemResponse(
+          "another active run holds a service in this environment (run.service-busy); the environment is protected and no change admits the run now (change.required), or this request created the change it needs (change.created: the detail names it and what must follow)",
+        ),
         ...common,
       },
     },

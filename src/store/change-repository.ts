@@ -57,9 +57,42 @@ export class ChangeRepository {
     build: (number: string) => { change: ChangeRequest; details: D; audit: readonly NewAuditEntry[] },
     now: number,
   ): Promise<StoredChange<D>> {
+    return (await this.createUnless(undefined, build, now)).stored;
+  }
+
+  /**
+   * As create, unless a change for the same release and environment is active (neither Closed
+   * nor Canceled): then that one is returned and nothing is written. Checked under the same lock
+   * that assigns numbers, so two concurrent requests create one change between them.
+   */
+  async createUnlessActive<D>(
+    release: string,
+    environment: string,
+    build: (number: string) => { change: ChangeRequest; details: D; audit: readonly NewAuditEntry[] },
+    now: number,
+  ): Promise<{ stored: StoredChange<D>; created: boolean }> {
+    return this.createUnless({ release, environment }, build, now);
+  }
+
+  private async createUnless<D>(
+    active: { release: string; environment: string } | undefined,
+    build: (number: string) => { change: ChangeRequest; details: D; audit: readonly NewAuditEntry[] },
+    now: number,
+  ): Promise<{ stored: StoredChange<D>; created: boolean }> {
     return this.database.db.transaction().execute(async (trx) => {
       if (this.database.dialect === "postgres")
         await sql`select pg_advisory_xact_lock(hashtext('upshift.changes'))`.execute(trx);
+      if (active !== undefined) {
+        const existing = await trx
+          .selectFrom("changes")
+          .select(["body", "details", "updated_at"])
+          .where("release", "=", active.release)
+          .where("environment", "=", active.environment)
+          .where("state", "not in", ["Closed", "Canceled"])
+          .orderBy("seq", "desc")
+          .executeTakeFirst();
+        if (existing !== undefined) return { stored: toStored<D>(existing), created: false };
+      }
       const last = await trx
         .selectFrom("changes")
         .select((eb) => eb.fn.max("seq").as("seq"))
@@ -86,7 +119,7 @@ export class ChangeRepository {
         })
         .execute();
       await this.audit.appendWithin(trx, built.audit);
-      return { change: c, details: built.details, updatedAt: now };
+      return { stored: { change: c, details: built.details, updatedAt: now }, created: true };
     });
   }
 

@@ -52,7 +52,7 @@ const claimSql = (lock: string) => `
           where r.phase in ('Running', 'RollingBack', 'Failed')
             and s.due_at <= ? and s.state in ('ready', 'waiting', 'running')
           order by s.due_at limit ?${lock})
-      returning id, run_id, environment, key, kind, service, direction, attempt, input, output, lease_generation, claim_kind, ready_at`;
+      returning id, run_id, environment, key, kind, service, direction, attempt, input, output, lease_generation, claim_kind, ready_at, change_number`;
 const CLAIM_SQLITE = claimSql("");
 const CLAIM_PG = claimSql(" for update of s skip locked");
 
@@ -71,6 +71,7 @@ type ClaimRow = Pick<
   | "lease_generation"
   | "claim_kind"
   | "ready_at"
+  | "change_number"
 >;
 
 // Nearly every step's input or output is "{}": no need to parse it again and again.
@@ -183,10 +184,14 @@ export class RunRepository implements RunStorePort {
       .execute();
   }
 
-  /** Creates a run and takes the (service, environment) locks; refused while another active run holds one. */
+  /**
+   * Creates a run and takes the (service, environment) locks; refused while another active run
+   * holds one. `change` is the change request the run implements: its steps carry it, and workers
+   * check it before each step starts.
+   */
   async createRun(
     plan: RunPlan,
-    options: { startedBy: string | null; now: number; id?: string },
+    options: { startedBy: string | null; now: number; id?: string; change?: string },
   ): Promise<RunRecord> {
     const problems = checkRunPlan(plan);
     if (problems.length > 0)
@@ -241,7 +246,9 @@ export class RunRepository implements RunStorePort {
           .insertInto("run_locks")
           .values({ service, environment: plan.environment, run_id: id })
           .execute();
-      await this.insertSteps(trx, id, plan.environment, plan.steps, "forward", now);
+      await this.insertSteps(trx, id, plan.environment, plan.steps, "forward", now, {
+        change: options.change ?? null,
+      });
       await this.audit.appendWithin(trx, [
         {
           at: new Date(now).toISOString(),
@@ -274,8 +281,9 @@ export class RunRepository implements RunStorePort {
     steps: readonly PlannedStep[],
     direction: "forward" | "rollback",
     now: number,
-    notBefore?: number,
+    options: { notBefore?: number; change: string | null },
   ) {
+    const notBefore = options.notBefore;
     for (const s of steps) {
       const ready = s.dependsOn.length === 0;
       await trx
@@ -306,6 +314,7 @@ export class RunRepository implements RunStorePort {
           message: null,
           started_at: null,
           finished_at: null,
+          change_number: options.change,
         })
         .execute();
     }
@@ -373,6 +382,7 @@ export class RunRepository implements RunStorePort {
         takeover,
         readyAt: r.ready_at === null ? null : Number(r.ready_at),
         claimedAt: now,
+        change: r.change_number ?? null,
       });
     }
     for (const c of result)
@@ -880,7 +890,10 @@ export class RunRepository implements RunStorePort {
       .where("state", "in", ["pending", "ready", "running", "waiting"])
       .execute();
     const environment = rows[0]?.environment ?? "";
-    await this.insertSteps(trx, runId, environment, plan, "rollback", now, latestLease);
+    await this.insertSteps(trx, runId, environment, plan, "rollback", now, {
+      notBefore: latestLease,
+      change: rows[0]?.change_number ?? null,
+    });
     await trx
       .updateTable("runs")
       .set({ phase: "RollingBack", updated_at: now })

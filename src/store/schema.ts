@@ -84,6 +84,8 @@ export interface StepTable {
   message: string | null;
   started_at: number | null;
   finished_at: number | null;
+  /** The change request the run implements (migration 0010); null outside protected environments. */
+  change_number: string | null;
 }
 
 export interface RunSignalTable {

@@ -90,6 +90,13 @@ describe.each(backends)("a normal change New → Closed through the CLI on $name
       const refused = cli(otto, "run", "start", "--release", "r1", "--env", "prod");
       expect(refused.code).toBe(3);
       expect(refused.stderr).toContain("prod is protected");
+      expect(refused.stderr).toMatch(/this request created CHG-1 \(normal, New, requested by otto\)/);
+      expect(cli(otto, "run", "start", "--release", "r1", "--env", "prod").stderr).toContain(
+        "CHG-1 is New; next:",
+      );
+      expect(
+        cli(otto, "change", "cancel", "CHG-1", "--reason", "made by the run request; rita plans it").code,
+      ).toBe(0);
 
       const start = new Date(Date.now() - 60_000).toISOString();
       const end = new Date(Date.now() + 3_600_000).toISOString();

@@ -18,6 +18,8 @@ export interface ClaimedStep {
   readonly takeover: boolean;
   readonly readyAt: number | null;
   readonly claimedAt: number;
+  /** The change request the step's run implements (protected environments), else null. */
+  readonly change: string | null;
 }
 
 export interface RetryPolicy {
@@ -55,6 +57,16 @@ export interface RunStorePort {
   ): Promise<{ recorded: boolean[]; claimed: ClaimedStep[] }>;
   /** Earliest time a waiting step or an expiring lease needs a worker (for the poll timer). */
   nextDueAt(now: number): Promise<number | null>;
+}
+
+/**
+ * Decides, before a claimed step's handler runs, whether the step may start: the change-request
+ * gate of protected environments. The worker asks only for forward steps whose run implements a
+ * change (`ClaimedStep.change`), so other runs pay nothing for it.
+ */
+export interface StepGatePort {
+  /** The outcome to record instead of running the handler (held: waiting; refused: failed), or undefined to run it. */
+  check(step: ClaimedStep, now: number): Promise<StepOutcome | undefined>;
 }
 
 /** Wake-ups when steps become ready: LISTEN/NOTIFY on PostgreSQL, in-process on SQLite. */

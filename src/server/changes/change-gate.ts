@@ -1,7 +1,8 @@
 import { evaluateApprovals } from "../../core/change/approval/evaluate-approvals.js";
+import { changeNextSteps } from "../../core/change/change-next-steps.js";
 import type { ImplementationOutcome } from "../../core/change/change-request.js";
 import { transitionChange } from "../../core/change/transition-change.js";
-import { ConflictError } from "../../core/errors/domain-error.js";
+import { ConflictError, DomainError } from "../../core/errors/domain-error.js";
 import { isTerminalPhase } from "../../core/run/run-phase.js";
 import type { Store } from "../../store/store.js";
 import type { Actor } from "./change-actor.js";
@@ -24,7 +25,12 @@ export class ChangeGate {
     private readonly changes: ChangeService,
   ) {}
 
-  /** The change a run must belong to, or undefined when the environment is not protected; throws when refused. */
+  /**
+   * The change a run must belong to, or undefined when the environment is not protected; throws
+   * when refused. With no active change for the release and environment, the request creates one
+   * (normal, New, requested by the starter) and the refusal names it and what must happen next;
+   * later requests find that change instead of creating another.
+   */
   async admit(
     release: string,
     environment: string,
@@ -34,32 +40,63 @@ export class ChangeGate {
     const world = await loadChangeWorld(this.store);
     const env = documentOf(world, "Environment", environment);
     if (env?.spec.protection?.changeRequired !== true) return undefined;
-    const candidates = await this.store.changes.list<Stored["details"]>({
+    let candidates = await this.store.changes.list<Stored["details"]>({
       release,
       environment,
       active: true,
     });
+    const needs = `${environment} is protected: a run of ${release} needs an approved change for ${release} in ${environment} whose window is open now (${iso(now)})`;
+    if (candidates.length === 0) {
+      let made: { stored: Stored; created: boolean };
+      try {
+        made = await this.changes.createForRun(release, environment, starter, now);
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        throw new ConflictError(
+          "change.required",
+          `${needs}; there is none, and none could be made from the documents (${error.message}): create one with \`upshift change create --release ${release} --env ${environment}\``,
+          { details: { changes: [] } },
+        );
+      }
+      if (made.created) {
+        const c = made.stored.change;
+        throw new ConflictError(
+          "change.created",
+          `${needs}; there was none, so this request created ${c.number} (${c.type}, ${c.state}, requested by ${c.requestedBy}). Next: ${changeNextSteps(c, now).join("; ")}`,
+          {
+            details: {
+              changes: [{ number: c.number, state: c.state, type: c.type, created: true }],
+              next: changeNextSteps(c, now),
+            },
+          },
+        );
+      }
+      candidates = [made.stored];
+    }
     const ready = candidates.filter((c) => c.change.state === "Scheduled" || c.change.state === "Implement");
     const open = ready.find(
       (c) => c.change.window !== undefined && c.change.window.start <= now && now < c.change.window.end,
     );
     if (open === undefined) {
-      const why =
-        ready.length > 0
-          ? ready
-              .map((c) =>
-                c.change.window === undefined
-                  ? `${c.change.number} has no window`
-                  : `${c.change.number}'s window is ${iso(c.change.window.start)}–${iso(c.change.window.end)}`,
-              )
-              .join("; ")
-          : candidates.length > 0
-            ? candidates.map((c) => `${c.change.number} is ${c.change.state}`).join("; ")
-            : `there is none: create one with \`upshift change create --release ${release} --env ${environment}\``;
+      // An authorized change's window says it all; others say what must happen next.
+      const described = (c: Stored["change"]) => {
+        if (c.state === "Scheduled" || c.state === "Implement")
+          return c.window === undefined
+            ? `${c.number} has no window`
+            : `${c.number}'s window is ${iso(c.window.start)}–${iso(c.window.end)}`;
+        const next = changeNextSteps(c, now);
+        return `${c.number} is ${c.state}${next.length === 0 ? "" : `; next: ${next.join("; ")}`}`;
+      };
+      const shown = ready.length > 0 ? ready : candidates;
       throw new ConflictError(
         "change.required",
-        `${environment} is protected: a run of ${release} needs an approved change for ${release} in ${environment} whose window is open now (${iso(now)}); ${why}`,
-        { details: { changes: candidates.map((c) => ({ number: c.change.number, state: c.change.state })) } },
+        `${needs}; ${shown.map((c) => described(c.change)).join(". ")}`,
+        {
+          details: {
+            changes: candidates.map((c) => ({ number: c.change.number, state: c.change.state })),
+            next: shown.flatMap((c) => changeNextSteps(c.change, now)),
+          },
+        },
       );
     }
     const change = open.change;
@@ -89,18 +126,25 @@ export class ChangeGate {
     return open;
   }
 
-  /** Links a started run to its change, moving a Scheduled change to Implement. */
+  /**
+   * Moves an admitted change from Scheduled to Implement before its run is created, so the run's
+   * first steps find it in Implement when the engine checks it.
+   */
+  async enter(stored: Stored, now: number): Promise<Stored> {
+    if (stored.change.state !== "Scheduled") return stored;
+    return this.changes.apply(
+      stored.change.number,
+      SYSTEM,
+      now,
+      () => ({ kind: "advance", by: "system", to: "Implement" }),
+      () => [],
+    );
+  }
+
+  /** Links a started run to its change (entering Implement first if it has not yet). */
   async link(stored: Stored, runId: string, starter: Actor, now: number): Promise<Stored> {
     const number = stored.change.number;
-    let moved = stored;
-    if (stored.change.state === "Scheduled")
-      moved = await this.changes.apply(
-        number,
-        SYSTEM,
-        now,
-        () => ({ kind: "advance", by: "system", to: "Implement" }),
-        () => [],
-      );
+    const moved = await this.enter(stored, now);
     return this.changes.apply(
       number,
       starter,

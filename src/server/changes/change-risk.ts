@@ -1,6 +1,7 @@
 import { checkSlot } from "../../core/calendar/check-slot.js";
 import type { ChangeRequest } from "../../core/change/change-request.js";
 import { computeRisk } from "../../core/change/risk/compute-risk.js";
+import { migrationHazardsOf } from "../../core/change/risk/migration-hazards.js";
 import type {
   FleetService,
   MigrationHazard,
@@ -33,23 +34,25 @@ export function fleetOf(
 }
 
 /**
- * Contract migrations drop what the old version used: counted as destructive. The SQL linter is
- * not consulted here (it needs the migration files, which the control plane does not hold).
+ * The destructive or locking migrations of the services in scope: the hazards found when the
+ * change was planned (with the linter's rule and file, when the server reads migration files:
+ * UPSHIFT_MIGRATIONS_ROOT), else the Release's contract migrations.
  */
-function hazardsOf(world: ChangeWorld, release: string, services: readonly string[]): MigrationHazard[] {
+function hazardsOf(
+  world: ChangeWorld,
+  release: string,
+  services: readonly string[],
+  planned: readonly MigrationHazard[] | undefined,
+): MigrationHazard[] {
+  if (planned !== undefined) return planned.filter((h) => services.includes(h.service));
   const doc = documentOf(world, "Release", release);
-  return (doc?.spec.changes ?? []).flatMap((c) =>
-    services.includes(c.service)
-      ? (c.migrations ?? [])
-          .filter((m) => m.phase === "contract")
-          .map((m) => ({
-            service: c.service,
-            migration: m.name,
-            kind: "destructive" as const,
-            detail: "contract phase removes what the previous version used",
-          }))
-      : [],
-  );
+  return migrationHazardsOf(doc?.spec.changes ?? [], services, undefined);
+}
+
+/** The test coverage gaps the Release declares for services in scope (`spec.coverageGaps`). */
+function coverageGapsOf(world: ChangeWorld, release: string, services: readonly string[]) {
+  const doc = documentOf(world, "Release", release);
+  return (doc?.spec.coverageGaps ?? []).filter((g) => services.includes(g.service));
 }
 
 /** Freeze occurrences within three days of the window, in the change's scope. */
@@ -67,13 +70,17 @@ function freezesNear(world: ChangeWorld, change: ChangeRequest): RiskFacts["free
   );
 }
 
-/** The change's risk now, from its plan, scope, window, the calendar and the services' history. */
+/**
+ * The change's risk now, from its plan, scope, window, the calendar, the services' history, the
+ * migration hazards found when it was planned and the coverage gaps its Release declares.
+ */
 export function assessChangeRisk(
   world: ChangeWorld,
   change: ChangeRequest,
   waves: readonly PlanWave[],
   history: readonly PastChange[],
   at: number,
+  plannedHazards: readonly MigrationHazard[] | undefined,
 ): ChangeDetails["risk"] {
   const services = change.scope.map((s) => s.name);
   const facts: RiskFacts = {
@@ -81,12 +88,12 @@ export function assessChangeRisk(
     services,
     fleet: fleetOf(world),
     waves: waves.length,
-    migrationHazards: hazardsOf(world, change.release, services),
+    migrationHazards: hazardsOf(world, change.release, services, plannedHazards),
     history,
     assessedAt: at,
     window: change.window,
     freezes: freezesNear(world, change),
-    coverageGaps: [],
+    coverageGaps: coverageGapsOf(world, change.release, services),
   };
   const { model } = riskModelFromPolicy(world.policy);
   return { ...computeRisk(facts, model), bands: model.bands, assessedAt: at };

@@ -12,6 +12,7 @@ import {
 import { changeScopeOf } from "../../core/change/change-scope.js";
 import type { ChangeState, ChangeType } from "../../core/change/change-state.js";
 import { releaseWindow } from "../../core/change/release-window.js";
+import { migrationHazardsOf } from "../../core/change/risk/migration-hazards.js";
 import { rollbackPlanOf } from "../../core/change/rollback-plan.js";
 import { transitionChange } from "../../core/change/transition-change.js";
 import { clearWindow, describeBlockedWindow } from "../../core/change/window-clearance.js";
@@ -81,6 +82,39 @@ export class ChangeService {
   }
 
   async create(input: CreateChange, actor: Actor, now: number): Promise<Stored> {
+    return (await this.createChange(input, actor, now, false)).stored;
+  }
+
+  /**
+   * The change a run request into a protected environment creates when its release has no active
+   * change there: a normal change planned from the same documents as the run, requested by the
+   * run's starter, audited (`change.create`, with `trigger: "run"`) and announced as any created
+   * change. When one is active already (another request made it meanwhile), that one is returned.
+   */
+  async createForRun(
+    release: string,
+    environment: string,
+    actor: Actor,
+    now: number,
+  ): Promise<{ stored: Stored; created: boolean }> {
+    return this.createChange({ release, environment, type: "normal" }, actor, now, true);
+  }
+
+  private async createChange(
+    input: CreateChange,
+    actor: Actor,
+    now: number,
+    forRun: boolean,
+  ): Promise<{ stored: Stored; created: boolean }> {
+    if (forRun) {
+      const [active] = await this.store.changes.list<ChangeDetails>({
+        release: input.release,
+        environment: input.environment,
+        active: true,
+        limit: 1,
+      });
+      if (active !== undefined) return { stored: active, created: false };
+    }
     const world = await loadChangeWorld(this.store);
     const release = documentOf(world, "Release", input.release);
     if (release === undefined)
@@ -126,7 +160,12 @@ export class ChangeService {
     );
     const author = storedRelease?.updatedBy ?? undefined;
     const rollback = rollbackPlanOf(envPlan, planInput.release.spec.changes);
-    return this.store.changes.create((number) => {
+    const migrationHazards = migrationHazardsOf(
+      planInput.release.spec.changes,
+      deployed,
+      planInput.migrations,
+    );
+    const build = (number: string) => {
       const fresh = newChangeRequest(
         {
           number,
@@ -142,7 +181,7 @@ export class ChangeService {
         },
         now,
       );
-      const risk = assessChangeRisk(world, fresh, envPlan.waves, history, now);
+      const risk = assessChangeRisk(world, fresh, envPlan.waves, history, now, migrationHazards);
       const assessed = accept(
         transitionChange(
           fresh,
@@ -159,6 +198,7 @@ export class ChangeService {
         rollback,
         dependents: scope.dependents,
         risk,
+        migrationHazards,
       };
       const audit: NewAuditEntry[] = [
         changeAuditEntry(now, actor, "change.create", assessed, {
@@ -170,10 +210,13 @@ export class ChangeService {
           services: deployed,
           plan: saved.id,
           risk: { band: risk.band, score: risk.score },
+          ...(forRun ? { trigger: "run" } : {}),
         }),
       ];
       return { change: assessed, details, audit };
-    }, now);
+    };
+    if (forRun) return this.store.changes.createUnlessActive(input.release, input.environment, build, now);
+    return { stored: await this.store.changes.create(build, now), created: true };
   }
 
   /** Applies a named transition. */
@@ -273,6 +316,11 @@ export class ChangeService {
         estimate: planned.plan.estimate,
         rollback: rollbackPlanOf(envPlan, planned.input.release.spec.changes),
         dependents: changeScope.dependents,
+        migrationHazards: migrationHazardsOf(
+          planned.input.release.spec.changes,
+          deployed,
+          planned.input.migrations,
+        ),
       };
       // A re-plan that moved nothing pins the same plan (only its id differs): say nothing changed.
       if (
@@ -338,7 +386,14 @@ export class ChangeService {
     const world = await loadChangeWorld(this.store);
     const current = await this.get(number);
     const history = await this.store.changes.history(current.change.scope.map((s) => s.name));
-    const risk = assessChangeRisk(world, current.change, current.details.waves, history, now);
+    const risk = assessChangeRisk(
+      world,
+      current.change,
+      current.details.waves,
+      history,
+      now,
+      current.details.migrationHazards,
+    );
     return this.apply(
       number,
       actor,
@@ -435,7 +490,7 @@ export class ChangeService {
       let after = accepted.change;
       // After an edit, the risk is re-assessed where the state still allows it.
       if (event.kind === "edit") {
-        const risk = assessChangeRisk(world, after, details.waves, history, now);
+        const risk = assessChangeRisk(world, after, details.waves, history, now, details.migrationHazards);
         const reassessed = transitionChange(
           after,
           { kind: "assess-risk", by: "system", band: risk.band, score: risk.score },

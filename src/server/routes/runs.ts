@@ -104,8 +104,15 @@ export function registerRunRoutes(
       throw new InputError("run.bad-request", 'send {"release": R, "environment": E} or {"plan": {...}}');
     // Protected environments admit a run only inside an authorized change's window.
     const actor = { identity: principal.identity, name: principal.name };
-    const change = await gate.admit(plan.release, plan.environment, actor, now().getTime());
-    const run = await store.runs.createRun(plan, { startedBy: principal.name, now: now().getTime() });
+    const admitted = await gate.admit(plan.release, plan.environment, actor, now().getTime());
+    // The change is in Implement before the run exists: its steps carry it, and workers check it
+    // (Implement, inside the window) before each step starts.
+    const change = admitted === undefined ? undefined : await gate.enter(admitted, now().getTime());
+    const run = await store.runs.createRun(plan, {
+      startedBy: principal.name,
+      now: now().getTime(),
+      ...(change !== undefined ? { change: change.change.number } : {}),
+    });
     if (change !== undefined) await gate.link(change, run.id, actor, now().getTime());
     const got = await store.runs.getRun(run.id);
     return reply.code(201).send(presentRun(run, got?.steps));

@@ -9,6 +9,7 @@ import { changes } from "./0006-changes.js";
 import { notifications } from "./0007-notifications.js";
 import { checklistTicks } from "./0008-checklist-ticks.js";
 import { artifacts } from "./0009-artifacts.js";
+import { stepChange } from "./0010-step-change.js";
 
 /** Schema migrations in order; names are permanent once released. */
 export function allMigrations(dialect: DialectName): Record<string, Migration> {
@@ -22,5 +23,6 @@ export function allMigrations(dialect: DialectName): Record<string, Migration> {
     "0007-notifications": notifications(dialect),
     "0008-checklist-ticks": checklistTicks(dialect),
     "0009-artifacts": artifacts(),
+    "0010-step-change": stepChange(),
   };
 }

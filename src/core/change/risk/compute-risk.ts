@@ -46,7 +46,12 @@ function migrations(facts: RiskFacts, model: RiskModel): RiskFactor {
   const destructive = hazards.filter((h) => h.kind === "destructive").length;
   const locking = hazards.length - destructive;
   const points = destructive * model.weights.destructiveMigration + locking * model.weights.lockingMigration;
-  const fact = hazards.map((h) => `${h.service}/${h.migration} ${h.kind} (${h.detail})`).join("; ");
+  const fact = hazards
+    .map(
+      (h) =>
+        `${h.service}/${h.migration} ${h.kind}${h.rule === undefined ? "" : `: ${h.rule}${h.file === undefined ? "" : ` at ${h.file}`}`} (${h.detail})`,
+    )
+    .join("; ");
   return { name: "migrations", points, fact };
 }
 

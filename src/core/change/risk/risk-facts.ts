@@ -15,12 +15,16 @@ export interface PastChange {
   readonly incidents: readonly (1 | 2 | 3)[];
 }
 
-/** A migration flagged by the migration linter. */
+/** A migration flagged by the migration linter (or, without its files, by its contract phase). */
 export interface MigrationHazard {
   readonly service: string;
   readonly migration: string;
   readonly kind: "destructive" | "locking";
   readonly detail: string;
+  /** The linter rule that flagged it, when the migration files were linted. */
+  readonly rule?: string;
+  /** Where: `<migration directory>/<file>:<line>`, when the files were linted. */
+  readonly file?: string;
 }
 
 /** An instant range in epoch milliseconds, start inclusive, end exclusive. */

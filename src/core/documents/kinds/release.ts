@@ -94,6 +94,16 @@ const booking = z.strictObject({
   duration: duration.optional().meta({ description: "until the end of the slot when left out" }),
 });
 
+// A gap in the tests of one changed service, declared by the release's author (or by the
+// validation that found it): the risk of every change of the release counts it.
+const coverageGap = z.strictObject({
+  service: dnsLabel.meta({ description: "a service the release changes" }),
+  description: z
+    .string()
+    .min(1)
+    .meta({ description: 'what is not tested, e.g. "no contract test for refunds v2"' }),
+});
+
 export const releaseSpec = z
   .strictObject({
     owner: z.string().optional(),
@@ -113,10 +123,22 @@ export const releaseSpec = z
       description: "Resources of type team that carry the release out, each in its region and hours",
     }),
     bookings: z.array(booking).optional(),
+    coverageGaps: z.array(coverageGap).optional().meta({
+      description:
+        "test coverage the release knowingly lacks (validation before deploying found no test for it); each gap adds to the risk of its changes",
+    }),
   })
   .superRefine((spec, ctx) => {
     for (const p of verificationNameProblems(spec))
       ctx.addIssue({ code: "custom", path: p.path, message: p.message });
+    const changed = spec.changes.map((c) => c.service);
+    for (const [i, gap] of (spec.coverageGaps ?? []).entries())
+      if (!changed.includes(gap.service))
+        ctx.addIssue({
+          code: "custom",
+          path: ["coverageGaps", i, "service"],
+          message: `coverage gap names service "${gap.service}", which this release does not change; it changes: ${changed.join(", ")}`,
+        });
   });
 
 export type ReleaseSpec = z.infer<typeof releaseSpec>;
