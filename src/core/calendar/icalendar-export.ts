@@ -30,7 +30,7 @@ const YEAR_MS = 366 * DAY_MS;
  * per zone used, and each scheduled or implementing change as a VEVENT in UTC.
  *
  * Occurrences within `range` that a DST change touches are also written out with their instants
- * in UTC (see `touchedByOffsetChange`): for a recurring window as an overriding instance
+ * in UTC (see `touchedOccurrences`): for a recurring window as an overriding instance
  * (RECURRENCE-ID), for a one-off window in the VEVENT itself.
  */
 export function toICalendar(world: CalendarWorld, options: ICalendarOptions): string {
@@ -202,12 +202,14 @@ function changeEvent(c: ScheduledChange, stamp: string): readonly string[] {
 /** RFC 5545 §3.3.6 DURATION: nominal days, then exact time. */
 function isoDuration(w: CompiledWindow): string {
   const days = Math.floor(w.length.nominalMs / 86_400_000);
-  return `P${days ? `${days}D` : ""}${timePart(w.length.exactMs)}` || "PT0S";
+  const body = `${days ? `${days}D` : ""}${timePart(w.length.exactMs)}`;
+  return body ? `P${body}` : "PT0S";
 }
 
 /** A DURATION of exact time only (`PT32H`): what a wall-clock length lasts on a day without DST change. */
 function exactDuration(ms: number): string {
-  return `P${timePart(ms)}` || "PT0S";
+  const body = timePart(ms);
+  return body ? `P${body}` : "PT0S";
 }
 
 function timePart(ms: number): string {

@@ -7,8 +7,9 @@ const YEAR_MS = 366 * 86_400_000;
 
 /**
  * A VTIMEZONE component (RFC 5545 §3.6.5) for `zone` built from Luxon's zone data: every offset
- * change within `coverage` (`transitions`, when the caller has them already) as a dated observance, and when the zone still changes twice a year at
+ * change within `coverage` as a dated observance, and when the zone still changes twice a year at
  * the end of it, its last two changes as yearly RRULE observances so feeds stay right afterwards.
+ * `transitions` are the changes within `coverage`, when the caller has read them already.
  */
 export function vtimezone(
   zone: string,
