@@ -9,9 +9,13 @@ const YEAR_MS = 366 * 86_400_000;
  * A VTIMEZONE component (RFC 5545 §3.6.5) for `zone` built from Luxon's zone data: every offset
  * change within `coverage` as a dated observance, and when the zone still changes twice a year at
  * the end of it, its last two changes as yearly RRULE observances so feeds stay right afterwards.
+ * `transitions` are the changes within `coverage`, when the caller has read them already.
  */
-export function vtimezone(zone: string, coverage: TimeRange): readonly string[] {
-  const transitions = zoneTransitions(zone, coverage);
+export function vtimezone(
+  zone: string,
+  coverage: TimeRange,
+  transitions: readonly ZoneTransition[] = zoneTransitions(zone, coverage),
+): readonly string[] {
   const initial = DateTime.fromMillis(coverage.start, { zone });
   const lines = ["BEGIN:VTIMEZONE", `TZID:${zone}`, `X-LIC-LOCATION:${zone}`];
   lines.push(
