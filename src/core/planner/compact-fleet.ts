@@ -59,7 +59,8 @@ function servedRows(
   versions: StringInterner,
 ): ServedRows {
   let capacity = 0;
-  for (const s of services) capacity += pick(s)?.provides.length ?? 0;
+  for (let i = 0; i < services.length; i++)
+    capacity += pick(services[i] as ServiceSource)?.provides.length ?? 0;
   const start = new Int32Array(services.length + 1);
   const api = new Int32Array(capacity);
   const versionStart = new Int32Array(capacity + 1);
@@ -104,7 +105,8 @@ function needRows(
   ranges: StringInterner,
 ): [NeedRows, NeedRows] {
   let [nowCapacity, nextCapacity] = [0, 0];
-  for (const s of services) {
+  for (let i = 0; i < services.length; i++) {
+    const s = services[i] as ServiceSource;
     nowCapacity += s.current.requires.length;
     nextCapacity += s.target?.requires.length ?? 0;
   }
@@ -123,7 +125,8 @@ function needRows(
     const service = services[i] as ServiceSource;
     const current = service.current.requires;
     const first = k;
-    for (const need of current) {
+    for (let r = 0; r < current.length; r++) {
+      const need = current[r] as { readonly api: string; readonly range: string };
       now.api[k] = apis.id(need.api);
       now.range[k++] = ranges.id(need.range);
     }
@@ -147,8 +150,12 @@ export function compactFleet(services: readonly ServiceSource[]): CompactFleet {
   const [apis, versions, ranges] = [new StringInterner(), new StringInterner(), new StringInterner()];
   const current = (s: ServiceSource) => s.current;
   const target = (s: ServiceSource) => s.target;
+  // A plain loop: Uint8Array.from with a mapping function iterates (and allocates) per service.
+  const moving = new Uint8Array(services.length);
+  for (let i = 0; i < services.length; i++)
+    moving[i] = (services[i] as ServiceSource).target === undefined ? 0 : 1;
   return {
-    moving: Uint8Array.from(services, (s) => (s.target === undefined ? 0 : 1)),
+    moving,
     served: [servedRows(services, current, apis, versions), servedRows(services, target, apis, versions)],
     needs: needRows(services, apis, ranges),
     apiNames: apis.names,
