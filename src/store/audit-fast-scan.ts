@@ -139,17 +139,27 @@ export async function fastScan(
   return database.db.transaction().execute(async (trx) => {
     await sql`declare audit_fast no scroll cursor for select seq, ${sql.raw(PG_INPUT)} as input, hash
       from audit_log where seq > ${start.seq} order by seq`.execute(trx);
-    for (;;) {
-      const { rows } = await sql<{ seq: number; input: string | null; hash: string }>`fetch forward ${sql.lit(
-        PG_FETCH,
-      )} from audit_fast`.execute(trx);
+    const fetch = () =>
+      sql<{
+        seq: number;
+        input: string | null;
+        hash: string;
+      }>`fetch forward ${sql.lit(PG_FETCH)} from audit_fast`.execute(trx);
+    let next: ReturnType<typeof fetch> | undefined = fetch();
+    while (next !== undefined) {
+      const { rows }: Awaited<ReturnType<typeof fetch>> = await next;
+      // The next batch is asked for before this one is hashed, so the server builds it meanwhile.
+      next = rows.length === PG_FETCH ? fetch() : undefined;
       for (const row of rows) {
         const rowSeq = Number(row.seq);
         if (quick(rowSeq, row.input, row.hash)) continue;
-        if (!(await slow(rowSeq, row.input, row.hash))) return stopped();
+        if (!(await slow(rowSeq, row.input, row.hash))) {
+          await next?.catch(() => undefined);
+          return stopped();
+        }
       }
-      if (rows.length < PG_FETCH) return finished();
     }
+    return finished();
   });
 }
 
