@@ -135,17 +135,24 @@ function changesByService(input: PlanInput, names: readonly string[]): (ReleaseC
   return changes;
 }
 
-/** Services in name order; fleets usually arrive sorted, which one pass confirms without sorting. */
-function byName(services: readonly DocumentOf<"Service">[]): readonly DocumentOf<"Service">[] {
-  let previous = services[0]?.metadata.name ?? "";
-  for (const doc of services) {
-    const name = doc.metadata.name;
-    if (compareNames(previous, name) > 0) {
-      return [...services].sort((a, b) => compareNames(a.metadata.name, b.metadata.name));
+/**
+ * Services in name order and their names: fleets usually arrive sorted, which the pass that
+ * collects the names confirms, so only an unsorted fleet is sorted (and its names collected again).
+ */
+function byName(services: readonly DocumentOf<"Service">[]): {
+  docs: readonly DocumentOf<"Service">[];
+  names: string[];
+} {
+  const names: string[] = [];
+  for (let i = 0; i < services.length; i++) {
+    const name = (services[i] as DocumentOf<"Service">).metadata.name;
+    if (i > 0 && compareNames(names[i - 1] as string, name) > 0) {
+      const docs = [...services].sort((a, b) => compareNames(a.metadata.name, b.metadata.name));
+      return { docs, names: docs.map((d) => d.metadata.name) };
     }
-    previous = name;
+    names.push(name);
   }
-  return services;
+  return { docs: services, names };
 }
 
 /**
@@ -154,17 +161,12 @@ function byName(services: readonly DocumentOf<"Service">[]): readonly DocumentOf
  * no move, and the service counts as running the change's provides/requires.
  */
 export function resolvePlanningFleet(input: PlanInput, environment: string): PlanningFleet {
-  const docs = byName(input.services);
-  const names: string[] = new Array(docs.length);
-  let previous: string | undefined;
-  for (let i = 0; i < docs.length; i++) {
-    const name = (docs[i] as DocumentOf<"Service">).metadata.name;
-    // Sorted, so a duplicate is next to its twin: no lookup per service.
-    if (name === previous) {
-      throw new InputError("plan.duplicate-service", `service "${name}" is defined twice`);
+  const { docs, names } = byName(input.services);
+  // Sorted, so a duplicate is next to its twin: no lookup per service.
+  for (let i = 1; i < names.length; i++) {
+    if (names[i] === names[i - 1]) {
+      throw new InputError("plan.duplicate-service", `service "${names[i]}" is defined twice`);
     }
-    names[i] = name;
-    previous = name;
   }
   const changes = changesByService(input, names);
   // A plain loop and shared empty lists: a 100,000-service fleet's FleetService objects live
