@@ -48,14 +48,90 @@ export function canonicalJson(value: unknown): string {
  */
 export function tryCanonicalJson(value: unknown): string | undefined {
   if (typeof value === "object" && value !== null) {
+    if (!Array.isArray(value)) {
+      const flat = flatObject(value);
+      if (flat !== NOT_CANONICAL) return flat;
+    }
     const sorted = sortedCopy(value, 0);
     if (sorted !== NOT_CANONICAL) return JSON.stringify(sorted);
   }
   return write(value);
 }
 
-/** Marks a value `sortedCopy` leaves to the writer. */
+/** Marks a value `sortedCopy` leaves to the writer (and one `flatObject` leaves to sortedCopy). */
 const NOT_CANONICAL: unique symbol = Symbol("not canonical");
+
+/**
+ * The key order of the last flat object written, as `flatObject` uses it: `keys` as Object.keys
+ * lists them, `order[j]` the position in `keys` of the j-th key in RFC 8785 order, `prefixes[j]`
+ * its quoted key after `{` or `,`. Audit entries of one kind share their data's keys, so on the
+ * append path the sort and the quoting are done once per kind rather than once per entry.
+ */
+let shape: { keys: readonly string[]; order: readonly number[]; prefixes: readonly string[] } = {
+  keys: [],
+  order: [],
+  prefixes: [],
+};
+
+function shapeOf(keys: readonly string[]): typeof shape | undefined {
+  const known = shape.keys;
+  if (known.length === keys.length) {
+    let same = true;
+    for (let i = 0; i < keys.length && same; i++) same = known[i] === keys[i];
+    if (same) return shape;
+  }
+  // Array.prototype.sort without a comparator compares UTF-16 code units, as RFC 8785 §3.2.3 requires.
+  const order = keys
+    .map((_, i) => i)
+    .sort((a, b) => {
+      const [x, y] = [keys[a] as string, keys[b] as string];
+      return x < y ? -1 : x > y ? 1 : 0;
+    });
+  const prefixes: string[] = [];
+  for (const i of order) {
+    const quoted = quoteKey(keys[i] as string);
+    if (quoted === undefined) return undefined;
+    prefixes.push(`${prefixes.length === 0 ? "{" : ","}${quoted}:`);
+  }
+  shape = { keys, order, prefixes };
+  return shape;
+}
+
+/**
+ * A plain object whose members are all strings, finite numbers, booleans or null, written
+ * directly: its keys' order comes from `shapeOf`, its values in one Object.values. The common audit
+ * entry's data; anything nested (or not plain) is NOT_CANONICAL here and goes the general way,
+ * undefined when a member has no canonical form. Undefined members are left out as JSON.stringify does.
+ */
+function flatObject(object: object): string | undefined | typeof NOT_CANONICAL {
+  const proto: unknown = Object.getPrototypeOf(object);
+  if (proto !== Object.prototype && proto !== null) return NOT_CANONICAL;
+  const values = Object.values(object);
+  for (let i = 0; i < values.length; i++) {
+    const v: unknown = values[i];
+    if (
+      typeof v === "object"
+        ? v !== null
+        : typeof v !== "string" && typeof v !== "number" && typeof v !== "boolean" && v !== undefined
+    )
+      return NOT_CANONICAL;
+  }
+  const found = shapeOf(Object.keys(object));
+  if (found === undefined) return undefined;
+  let out = "";
+  let written = 0;
+  for (let j = 0; j < found.order.length; j++) {
+    const v: unknown = values[found.order[j] as number];
+    if (v === undefined) continue;
+    const text = write(v);
+    if (text === undefined) return undefined;
+    const prefix = found.prefixes[j] as string;
+    // The first member written opens the object, whichever key it is.
+    out += written === 0 && j > 0 ? `{${prefix.slice(1)}${text}` : `${prefix}${text}`;
+    written++;
+  }
+  return written === 0 ? "{}" : `${out}}`;
+}
 /** Keys V8 orders numerically ahead of the rest, whatever order they were set in. */
 const INDEX_KEY = /^(?:0|[1-9]\d{0,9})$/;
 /** Deeper values go to the writer, which has no depth limit. */

@@ -17,16 +17,34 @@ export function canonicalEntry(entry: SealableEntry): string {
  * canonicalJson of the same object.
  */
 export function tryCanonicalEntry(entry: SealableEntry): string | undefined {
+  const data = "dataJson" in entry ? entry.dataJson : tryCanonicalJson(entry.data);
+  if (data === undefined) return undefined;
+  return canonicalFields("", entry.action, entry.actor, entry.at, data, entry.seq, entry.subject);
+}
+
+/**
+ * `prefix` and then the canonical entry of these fields (data already canonical), or undefined when
+ * one has no canonical form: one string built once, which the append path hashes with the previous
+ * hash as its prefix rather than joining the two afterwards.
+ */
+function canonicalFields(
+  prefix: string,
+  action: unknown,
+  actor: unknown,
+  at: unknown,
+  data: string,
+  seq: unknown,
+  subject: unknown,
+): string | undefined {
   const c = tryCanonicalJson;
-  const action = c(entry.action);
-  const actor = c(entry.actor);
-  const at = c(entry.at);
-  const data = "dataJson" in entry ? entry.dataJson : c(entry.data);
-  const seq = c(entry.seq);
-  const subject = c(entry.subject);
-  if (action === undefined || actor === undefined || at === undefined) return undefined;
-  if (data === undefined || seq === undefined || subject === undefined) return undefined;
-  return `{"action":${action},"actor":${actor},"at":${at},"data":${data},"seq":${seq},"subject":${subject}}`;
+  const actionText = c(action);
+  const actorText = c(actor);
+  const atText = c(at);
+  const seqText = c(seq);
+  const subjectText = c(subject);
+  if (actionText === undefined || actorText === undefined || atText === undefined) return undefined;
+  if (seqText === undefined || subjectText === undefined) return undefined;
+  return `${prefix}{"action":${actionText},"actor":${actorText},"at":${atText},"data":${data},"seq":${seqText},"subject":${subjectText}}`;
 }
 
 /** The hash that seals an entry after `prevHash`: sha256 over prevHash's hex text, then the canonical entry. */
@@ -66,10 +84,14 @@ export function chainStoredEntries(
   const records: StoredAuditRecord[] = [];
   let prevHash = head.hash;
   let seq = head.seq;
-  for (const { at, actor, action, subject, data } of entries) {
+  for (let i = 0; i < entries.length; i++) {
+    const { at, actor, action, subject, data } = entries[i] as Omit<AuditEntry, "seq">;
     seq += 1;
     const dataJson = canonicalJson(data);
-    const sealed = entryHash(prevHash, { seq, at, actor, action, subject, dataJson });
+    const sealed = sha256Hex(
+      canonicalFields(prevHash, action, actor, at, dataJson, seq, subject) ??
+        prevHash + canonicalEntry({ seq, at, actor, action, subject, dataJson }), // throws, naming the field
+    );
     records.push({ seq, at, actor, action, subject, dataJson, prevHash, hash: sealed });
     prevHash = sealed;
   }

@@ -11,22 +11,24 @@ export function cyclicComponents(graph: PrecedenceGraph, alive: Uint8Array): num
   const low = new Int32Array(n);
   const next = new Int32Array(n);
   const onStack = new Uint8Array(n);
-  const stack: number[] = [];
-  const calls: number[] = [];
+  // Both stacks hold each node at most once: typed arrays of n, nothing grows per node.
+  const stack = new Int32Array(n);
+  const calls = new Int32Array(n);
+  let [stackSize, callDepth] = [0, 0];
   const components: number[][] = [];
   let counter = 0;
   const visit = (v: number) => {
     index[v] = low[v] = counter++;
     next[v] = graph.outStart[v] ?? 0;
-    stack.push(v);
+    stack[stackSize++] = v;
     onStack[v] = 1;
-    calls.push(v);
+    calls[callDepth++] = v;
   };
   for (let root = 0; root < n; root++) {
     if ((index[root] ?? 0) >= 0) continue;
     visit(root);
-    while (calls.length > 0) {
-      const v = calls[calls.length - 1] ?? 0;
+    while (callDepth > 0) {
+      const v = calls[callDepth - 1] ?? 0;
       const position = next[v] ?? 0;
       if (position < (graph.outStart[v + 1] ?? 0)) {
         next[v] = position + 1;
@@ -37,19 +39,26 @@ export function cyclicComponents(graph: PrecedenceGraph, alive: Uint8Array): num
         else if (onStack[w] === 1) low[v] = Math.min(low[v] ?? 0, index[w] ?? 0);
         continue;
       }
-      calls.pop();
-      const parent = calls[calls.length - 1];
-      if (parent !== undefined) low[parent] = Math.min(low[parent] ?? 0, low[v] ?? 0);
+      callDepth--;
+      if (callDepth > 0) {
+        const parent = calls[callDepth - 1] ?? 0;
+        low[parent] = Math.min(low[parent] ?? 0, low[v] ?? 0);
+      }
       if (low[v] !== index[v]) continue;
+      // Most components are one node without a loop: popped without building an array.
+      if (stack[stackSize - 1] === v && !hasSelfLoop(graph, alive, v)) {
+        stackSize--;
+        onStack[v] = 0;
+        continue;
+      }
       const component: number[] = [];
       let w: number;
       do {
-        w = stack.pop() ?? v;
+        w = stack[--stackSize] ?? v;
         onStack[w] = 0;
         component.push(w);
       } while (w !== v);
-      if (component.length > 1 || hasSelfLoop(graph, alive, v))
-        components.push(component.sort((a, b) => a - b));
+      components.push(component.sort((a, b) => a - b));
     }
   }
   return components;

@@ -2,7 +2,7 @@ import { type CompactFleet, CURRENT, type Side, servedEntry, sideOf, TARGET } fr
 import { findMissing, type MissingProvider } from "./missing-providers.js";
 import type { NeedRef, PairContext, PairRelation, RequirementFailure } from "./pair-relation.js";
 import { pairRelation } from "./pair-relation.js";
-import { type PlanningFleet, serviceIndex } from "./planning-fleet.js";
+import { type FleetService, type PlanningFleet, serviceIndex } from "./planning-fleet.js";
 import { NOT_SERVED, providerIndex } from "./provider-index.js";
 import type { RangeMatcher } from "./range-matcher.js";
 
@@ -159,7 +159,8 @@ export function buildOrderingConstraints(fleet: PlanningFleet, matches: RangeMat
   for (let c = 0; c < services.length; c++) {
     const sides = compact.moving[c] === 1 ? BOTH_SIDES : CURRENT_SIDE;
     let loudCount = 0;
-    for (const side of sides) {
+    for (let s = 0; s < sides.length; s++) {
+      const side = sides[s] as Side;
       const rows = compact.needs[side];
       for (let k = rows.start[c] ?? 0; k < (rows.start[c + 1] ?? 0); k++) {
         if (skip[side][k] === 1) continue;
@@ -176,7 +177,8 @@ export function buildOrderingConstraints(fleet: PlanningFleet, matches: RangeMat
       }
     }
     if (loudCount > 0) {
-      for (const side of sides) {
+      for (let s = 0; s < sides.length; s++) {
+        const side = sides[s] as Side;
         const rows = compact.needs[side];
         for (let k = rows.start[c] ?? 0; k < (rows.start[c + 1] ?? 0); k++) {
           if (skip[side][k] === 1) continue;
@@ -188,7 +190,8 @@ export function buildOrderingConstraints(fleet: PlanningFleet, matches: RangeMat
         }
       }
     }
-    for (const p of reached) {
+    for (let r = 0; r < reached.length; r++) {
+      const p = reached[r] as number;
       const at = groupOf[p] ?? 0;
       const relation = pairRelation(ctx, c, p, groups[at] ?? []);
       if (relation.kind === "never") incompatible.push({ kind: "incompatible", reasons: relation.reasons });
@@ -196,12 +199,13 @@ export function buildOrderingConstraints(fleet: PlanningFleet, matches: RangeMat
       if (edge !== undefined) edges.push(edge);
     }
     if (reached.length > 0) {
-      for (const p of reached) groupOf[p] = -1;
+      for (let r = 0; r < reached.length; r++) groupOf[reached[r] as number] = -1;
       reached.length = 0;
     }
     if (compact.moving[c] !== 1) continue;
-    for (const dependency of services[c]?.dependsOn ?? []) {
-      const d = serviceIndex(services, dependency);
+    const dependsOn = (services[c] as FleetService).dependsOn;
+    for (let j = 0; j < dependsOn.length; j++) {
+      const d = serviceIndex(services, dependsOn[j] as string);
       if (d !== undefined && compact.moving[d] === 1) {
         edges.push({ before: d, after: c, cause: { kind: "depends-on" } });
       }

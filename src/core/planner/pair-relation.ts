@@ -89,41 +89,63 @@ function check(ctx: PairContext, provider: number, ref: NeedRef): NeedCheck {
   };
 }
 
+/** No requirement fails (firstFailure's answer). */
+const NONE = -1;
+
 /**
  * The first failure of the consumer's `side` version against the provider in `phase`: if any
  * running version of the provider serves the API, every running version must serve a version in
- * range (a version that does not serve it at all would still receive the traffic).
+ * range (a version that does not serve it at all would still receive the traffic). Answered as a
+ * number, `(check index * 2 + provider side) * 2 + consumer side`, or NONE: `relation` asks up to
+ * seven such questions per pair and reports at most two, so only those become objects (`failure`).
  */
 function firstFailure(
   ctx: PairContext,
   consumer: number,
+  checks: readonly NeedCheck[],
+  side: Side,
+  phase: ProviderPhase,
+): number {
+  // A service that does not move runs its current version as its "target".
+  const wanted = sideOf(ctx.fleet, consumer, side);
+  for (let i = 0; i < checks.length; i++) {
+    const c = checks[i] as NeedCheck;
+    if (c.side !== wanted) continue;
+    let providerSide: Side | undefined;
+    if (phase !== "new" && c.old >= 0 && !c.oldOk) providerSide = CURRENT;
+    else if (phase !== "old" && c.neu >= 0 && !c.newOk) providerSide = TARGET;
+    else if (phase === "mixed" && (c.old >= 0 || c.neu >= 0) && !(c.oldOk && c.newOk))
+      providerSide = c.oldOk ? TARGET : CURRENT;
+    if (providerSide === undefined) continue;
+    return (i * 2 + providerSide) * 2 + side;
+  }
+  return NONE;
+}
+
+/** The failure firstFailure answered with `code`, as reports read it. */
+function failure(
+  ctx: PairContext,
+  consumer: number,
   provider: number,
   checks: readonly NeedCheck[],
-  side: VersionSide,
-  phase: ProviderPhase,
-): RequirementFailure | undefined {
-  // A service that does not move runs its current version as its "target".
-  const wanted = sideOf(ctx.fleet, consumer, side === "target" ? TARGET : CURRENT);
-  for (const c of checks) {
-    if (c.side !== wanted) continue;
-    let providerSide: VersionSide | undefined;
-    if (phase !== "new" && c.old >= 0 && !c.oldOk) providerSide = "current";
-    else if (phase !== "old" && c.neu >= 0 && !c.newOk) providerSide = "target";
-    else if (phase === "mixed" && (c.old >= 0 || c.neu >= 0) && !(c.oldOk && c.newOk))
-      providerSide = c.oldOk ? "target" : "current";
-    if (providerSide === undefined) continue;
-    const entry = providerSide === "current" ? c.old : c.neu;
-    return {
-      consumer: ctx.nameOf(consumer),
-      consumerSide: side,
-      api: ctx.fleet.apiNames[c.api] ?? "",
-      range: ctx.fleet.rangeNames[c.range] ?? "",
-      provider: ctx.nameOf(provider),
-      providerSide,
-      provides: versionsOf(ctx, provider, providerSide === "current" ? CURRENT : TARGET, entry),
-    };
-  }
-  return undefined;
+  code: number,
+): RequirementFailure {
+  const c = checks[code >> 2] as NeedCheck;
+  const providerSide: Side = ((code >> 1) & 1) === 1 ? TARGET : CURRENT;
+  return {
+    consumer: ctx.nameOf(consumer),
+    consumerSide: (code & 1) === 1 ? "target" : "current",
+    api: ctx.fleet.apiNames[c.api] ?? "",
+    range: ctx.fleet.rangeNames[c.range] ?? "",
+    provider: ctx.nameOf(provider),
+    providerSide: providerSide === CURRENT ? "current" : "target",
+    provides: versionsOf(ctx, provider, providerSide, providerSide === CURRENT ? c.old : c.neu),
+  };
+}
+
+/** The first of a sequence of firstFailure answers that found one, else NONE. */
+function either(a: number, b: number): number {
+  return a === NONE ? b : a;
 }
 
 /**
@@ -133,26 +155,32 @@ function firstFailure(
  */
 function relation(ctx: PairContext, c: number, p: number, checks: readonly NeedCheck[]): PairRelation {
   // Direct calls rather than a helper closure: this runs for every pair with a moving service.
-  const sameWave =
-    firstFailure(ctx, c, p, checks, "current", "mixed") ?? firstFailure(ctx, c, p, checks, "target", "mixed");
-  if (sameWave === undefined) return ANY;
+  const sameWave = either(
+    firstFailure(ctx, c, checks, CURRENT, "mixed"),
+    firstFailure(ctx, c, checks, TARGET, "mixed"),
+  );
+  if (sameWave === NONE) return ANY;
   const moving = c !== p && ctx.fleet.moving[c] === 1 && ctx.fleet.moving[p] === 1;
-  if (!moving) return { kind: "never", reasons: [sameWave] };
-  const consumerFirst =
-    firstFailure(ctx, c, p, checks, "current", "old") ??
-    firstFailure(ctx, c, p, checks, "target", "old") ??
-    firstFailure(ctx, c, p, checks, "target", "mixed");
-  const providerFirst =
-    firstFailure(ctx, c, p, checks, "current", "mixed") ??
-    firstFailure(ctx, c, p, checks, "current", "new") ??
-    firstFailure(ctx, c, p, checks, "target", "new");
-  if (consumerFirst === undefined && providerFirst !== undefined)
-    return { kind: "consumer-first", reason: providerFirst };
-  if (providerFirst === undefined && consumerFirst !== undefined)
-    return { kind: "provider-first", reason: consumerFirst };
-  if (consumerFirst === undefined || providerFirst === undefined) return ANY; // unreachable: both orders safe imply the same wave is
-  const same = consumerFirst.api === providerFirst.api && consumerFirst.range === providerFirst.range;
-  return { kind: "never", reasons: same ? [consumerFirst] : [consumerFirst, providerFirst] };
+  if (!moving) return { kind: "never", reasons: [failure(ctx, c, p, checks, sameWave)] };
+  let consumerFirst = firstFailure(ctx, c, checks, CURRENT, "old");
+  if (consumerFirst === NONE) consumerFirst = firstFailure(ctx, c, checks, TARGET, "old");
+  if (consumerFirst === NONE) consumerFirst = firstFailure(ctx, c, checks, TARGET, "mixed");
+  let providerFirst = firstFailure(ctx, c, checks, CURRENT, "mixed");
+  if (providerFirst === NONE) providerFirst = firstFailure(ctx, c, checks, CURRENT, "new");
+  if (providerFirst === NONE) providerFirst = firstFailure(ctx, c, checks, TARGET, "new");
+  if (consumerFirst === NONE && providerFirst !== NONE)
+    return { kind: "consumer-first", reason: failure(ctx, c, p, checks, providerFirst) };
+  if (providerFirst === NONE && consumerFirst !== NONE)
+    return { kind: "provider-first", reason: failure(ctx, c, p, checks, consumerFirst) };
+  if (consumerFirst === NONE || providerFirst === NONE) return ANY; // unreachable: both orders safe imply the same wave is
+  const [a, b] = [checks[consumerFirst >> 2] as NeedCheck, checks[providerFirst >> 2] as NeedCheck];
+  // Interned ids: the same id is the same API (range) name.
+  const same = a.api === b.api && a.range === b.range;
+  const first = failure(ctx, c, p, checks, consumerFirst);
+  return {
+    kind: "never",
+    reasons: same ? [first] : [first, failure(ctx, c, p, checks, providerFirst)],
+  };
 }
 
 /**

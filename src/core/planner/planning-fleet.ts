@@ -56,12 +56,17 @@ export function compareNames(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** Shared empty lists: most services have no dependsOn, and none is ever modified. */
+const NO_NAMES: readonly string[] = Object.freeze([]);
+const NO_PROVIDES: ServiceVersion["provides"] = Object.freeze([]);
+const NO_NEEDS: readonly ApiNeed[] = Object.freeze([]);
+
 function versionOf(
   version: string,
   provides: readonly { api: string; version: string }[] | undefined,
   requires: readonly ApiNeed[] | undefined,
 ): ServiceVersion {
-  return { version, provides: provides ?? [], requires: requires ?? [] };
+  return { version, provides: provides ?? NO_PROVIDES, requires: requires ?? NO_NEEDS };
 }
 
 /**
@@ -73,6 +78,19 @@ export function serviceIndex(
   name: string,
 ): number | undefined {
   return search(services.length, (i) => (services[i] as { readonly name: string }).name, name);
+}
+
+/** Where `name` is in `names` (sorted in code-unit order), or undefined: `search` without a closure. */
+function indexIn(names: readonly string[], name: string): number | undefined {
+  let [low, high] = [0, names.length - 1];
+  while (low <= high) {
+    const mid = (low + high) >>> 1;
+    const found = names[mid] as string;
+    if (found === name) return mid;
+    if (found < name) low = mid + 1;
+    else high = mid - 1;
+  }
+  return undefined;
 }
 
 /** Where `name` is among `count` names sorted in code-unit order (`nameAt`), or undefined. */
@@ -117,17 +135,24 @@ function changesByService(input: PlanInput, names: readonly string[]): (ReleaseC
   return changes;
 }
 
-/** Services in name order; fleets usually arrive sorted, which one pass confirms without sorting. */
-function byName(services: readonly DocumentOf<"Service">[]): readonly DocumentOf<"Service">[] {
-  let previous = services[0]?.metadata.name ?? "";
-  for (const doc of services) {
-    const name = doc.metadata.name;
-    if (compareNames(previous, name) > 0) {
-      return [...services].sort((a, b) => compareNames(a.metadata.name, b.metadata.name));
+/**
+ * Services in name order and their names: fleets usually arrive sorted, which the pass that
+ * collects the names confirms, so only an unsorted fleet is sorted (and its names collected again).
+ */
+function byName(services: readonly DocumentOf<"Service">[]): {
+  docs: readonly DocumentOf<"Service">[];
+  names: string[];
+} {
+  const names: string[] = [];
+  for (let i = 0; i < services.length; i++) {
+    const name = (services[i] as DocumentOf<"Service">).metadata.name;
+    if (i > 0 && compareNames(names[i - 1] as string, name) > 0) {
+      const docs = [...services].sort((a, b) => compareNames(a.metadata.name, b.metadata.name));
+      return { docs, names: docs.map((d) => d.metadata.name) };
     }
-    previous = name;
+    names.push(name);
   }
-  return services;
+  return { docs: services, names };
 }
 
 /**
@@ -136,20 +161,19 @@ function byName(services: readonly DocumentOf<"Service">[]): readonly DocumentOf
  * no move, and the service counts as running the change's provides/requires.
  */
 export function resolvePlanningFleet(input: PlanInput, environment: string): PlanningFleet {
-  const docs = byName(input.services);
-  const names: string[] = new Array(docs.length);
-  let previous: string | undefined;
-  for (let i = 0; i < docs.length; i++) {
-    const name = (docs[i] as DocumentOf<"Service">).metadata.name;
-    // Sorted, so a duplicate is next to its twin: no lookup per service.
-    if (name === previous) {
-      throw new InputError("plan.duplicate-service", `service "${name}" is defined twice`);
+  const { docs, names } = byName(input.services);
+  // Sorted, so a duplicate is next to its twin: no lookup per service.
+  for (let i = 1; i < names.length; i++) {
+    if (names[i] === names[i - 1]) {
+      throw new InputError("plan.duplicate-service", `service "${names[i]}" is defined twice`);
     }
-    names[i] = name;
-    previous = name;
   }
   const changes = changesByService(input, names);
-  const services = docs.map((doc, i): FleetService => {
+  // A plain loop and shared empty lists: a 100,000-service fleet's FleetService objects live
+  // through the whole plan, so every object built here is one the scavenger copies.
+  const services: FleetService[] = [];
+  for (let i = 0; i < docs.length; i++) {
+    const doc = docs[i] as DocumentOf<"Service">;
     const spec = doc.spec;
     const running = spec.environments?.[environment]?.version ?? spec.version;
     const change = changes[i];
@@ -158,8 +182,10 @@ export function resolvePlanningFleet(input: PlanInput, environment: string): Pla
       change === undefined
         ? undefined
         : versionOf(change.version, change.provides ?? spec.provides, change.requires ?? spec.requires);
-    for (const dependency of spec.dependsOn ?? []) {
-      if (search(names.length, (i) => names[i] as string, dependency) === undefined) {
+    const dependsOn = spec.dependsOn ?? NO_NAMES;
+    for (let d = 0; d < dependsOn.length; d++) {
+      const dependency = dependsOn[d] as string;
+      if (indexIn(names, dependency) === undefined) {
         throw new InputError(
           "plan.unknown-service",
           `service ${doc.metadata.name} depends on "${dependency}", which has no Service document`,
@@ -167,15 +193,15 @@ export function resolvePlanningFleet(input: PlanInput, environment: string): Pla
       }
     }
     const moves = after !== undefined && after.version !== running;
-    return {
+    services.push({
       name: doc.metadata.name,
       tier: spec.tier ?? 0,
       current: after !== undefined && !moves ? after : before,
       target: moves ? after : undefined,
       change: moves ? change : undefined,
-      dependsOn: spec.dependsOn ?? [],
-    };
-  });
+      dependsOn,
+    });
+  }
   let indexOf: Map<string, number> | undefined;
   return {
     environment,

@@ -22,23 +22,41 @@ export const ESTIMATE_DEFAULTS = {
   migrationSeconds: 60,
 } as const;
 
+/**
+ * Durations by their text: a release's strategies repeat a few pause lengths across thousands of
+ * changes, and parsing one is two regular expressions. Bounded: emptied when it fills up.
+ */
+const parsedDurations = new Map<string, number>();
+const PARSED_DURATIONS_LIMIT = 1024;
+
+function seconds(text: string): number {
+  let known = parsedDurations.get(text);
+  if (known === undefined) {
+    known = durationSeconds(text);
+    if (parsedDurations.size >= PARSED_DURATIONS_LIMIT) parsedDurations.clear();
+    parsedDurations.set(text, known);
+  }
+  return known;
+}
+
 /** Seconds from the start of a service's rollout until its strategy has finished. */
 export function rolloutSeconds(strategy: Strategy | undefined): number {
   const d = ESTIMATE_DEFAULTS;
   if (strategy === undefined) return d.noStrategySeconds;
   if ("canary" in strategy) {
     let total = d.deploySeconds;
-    for (const step of strategy.canary.steps) {
+    const steps = strategy.canary.steps;
+    for (let i = 0; i < steps.length; i++) {
+      const step = steps[i] as (typeof steps)[number];
       if ("pause" in step)
-        total +=
-          step.pause.duration === undefined ? d.manualPauseSeconds : durationSeconds(step.pause.duration);
-      else if ("analysis" in step) total += durationSeconds(step.analysis.interval) * step.analysis.count;
+        total += step.pause.duration === undefined ? d.manualPauseSeconds : seconds(step.pause.duration);
+      else if ("analysis" in step) total += seconds(step.analysis.interval) * step.analysis.count;
     }
     return total;
   }
   if ("blueGreen" in strategy) {
     const delay = strategy.blueGreen.scaleDownDelay;
-    return d.deploySeconds + (delay === undefined ? d.blueGreenScaleDownSeconds : durationSeconds(delay));
+    return d.deploySeconds + (delay === undefined ? d.blueGreenScaleDownSeconds : seconds(delay));
   }
   return d.deploySeconds;
 }
