@@ -110,11 +110,25 @@ async function migrateToLatest(database: Database, schema?: string): Promise<voi
     ...(schema ? { migrationTableSchema: schema } : {}),
     provider: { getMigrations: async () => allMigrations(database.dialect) },
   });
-  const { error, results } = await migrator.migrateToLatest();
+  let { error, results } = await migrator.migrateToLatest();
+  // Kysely looks for its bookkeeping tables with a catalog query over every schema of the database;
+  // PostgreSQL fails that query (3F000) when another session drops some other schema meanwhile
+  // (catalog reads are not MVCC-consistent). Nothing was migrated then: try again.
+  for (let attempt = 1; attempt < 8 && error !== undefined && droppedMeanwhile(error, schema); attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+    ({ error, results } = await migrator.migrateToLatest());
+  }
   if (error !== undefined) {
     const failed = results?.find((r) => r.status === "Error")?.migrationName ?? "unknown";
     throw new Error(`store schema migration ${failed} failed on ${database.location}`, { cause: error });
   }
+}
+
+/** A "schema does not exist" error about a schema other than ours (a concurrent DROP SCHEMA elsewhere). */
+function droppedMeanwhile(error: unknown, ours: string | undefined): boolean {
+  const e = error as { code?: unknown; message?: unknown };
+  if (e.code !== "3F000" || typeof e.message !== "string") return false;
+  return ours === undefined || !e.message.includes(`"${ours}"`);
 }
 
 /** True when the database answers a trivial query (for /readyz). */

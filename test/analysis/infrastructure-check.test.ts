@@ -10,8 +10,11 @@ import type { Instance } from "../../src/core/rollout/driver-port.js";
 import type { StepContext } from "../../src/core/run/step-handler.js";
 import { runVerificationCheck } from "../../src/engine/analysis/run-verification-check.js";
 
-const LEAKY = "const keep = []; setInterval(() => keep.push(Buffer.alloc(400_000, 1)), 100);";
-const STEADY = "const keep = Buffer.alloc(20_000_000, 1); setInterval(() => keep[0]++, 100);";
+// Each prints "ready" once set up, so a slow start on a loaded machine is not mistaken for growth.
+const LEAKY =
+  "const keep = []; setInterval(() => keep.push(Buffer.alloc(400_000, 1)), 100); console.log('ready');";
+const STEADY =
+  "const keep = Buffer.alloc(20_000_000, 1); setInterval(() => keep[0]++, 100); console.log('ready');";
 
 const children: ChildProcess[] = [];
 afterEach(() => {
@@ -19,9 +22,17 @@ afterEach(() => {
 });
 
 function start(code: string): ChildProcess {
-  const child = spawn(process.execPath, ["-e", code], { stdio: "ignore" });
+  const child = spawn(process.execPath, ["-e", code], { stdio: ["ignore", "pipe", "ignore"] });
   children.push(child);
   return child;
+}
+
+/** Resolves once the child has printed "ready" (its memory is set up). */
+function ready(child: ChildProcess): Promise<void> {
+  return new Promise((resolve, reject) => {
+    child.stdout?.once("data", () => resolve());
+    child.once("exit", (code) => reject(new Error(`child exited ${code} before it was ready`)));
+  });
 }
 
 const ctx = {
@@ -61,7 +72,8 @@ describe("infrastructure check from /proc", () => {
   it("reports a leaking process and passes a steady one", async () => {
     const leaky = start(LEAKY);
     const steady = start(STEADY);
-    await new Promise((r) => setTimeout(r, 600));
+    await Promise.all([ready(leaky), ready(steady)]);
+    await new Promise((r) => setTimeout(r, 300));
     const ports = (pid: number) => ({
       instances: async () => [instance(pid)],
       readProcess: readProcProcess,
