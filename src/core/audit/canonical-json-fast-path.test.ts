@@ -60,6 +60,12 @@ describe("canonical JSON's native fast path", () => {
     );
   });
 
+  it("leaves out an undefined member even when its key has no canonical form (found by the property)", () => {
+    expect(tryCanonicalJson({ "a\ud800": undefined })).toBe("{}");
+    expect(tryCanonicalJson({ "a\ud800": undefined, b: 1 })).toBe('{"b":1}');
+    expect(tryCanonicalJson({ "a\ud800": 1 })).toBeUndefined();
+  });
+
   it("keeps keys that V8 would reorder, or that assignment would swallow, in canonical order", () => {
     const tricky = JSON.parse('{"b":1,"10":2,"9":3,"__proto__":{"x":1},"a":[{"2":0,"1":0}]}');
     expect(tryCanonicalJson(tricky)).toBe('{"10":2,"9":3,"__proto__":{"x":1},"a":[{"1":0,"2":0}],"b":1}');

@@ -117,7 +117,9 @@ function flatObject(object: object): string | undefined | typeof NOT_CANONICAL {
       return NOT_CANONICAL;
   }
   const found = shapeOf(Object.keys(object));
-  if (found === undefined) return undefined;
+  // A key without a canonical form (a lone surrogate) matters only if its member is written: the
+  // general path decides.
+  if (found === undefined) return NOT_CANONICAL;
   let out = "";
   let written = 0;
   for (let j = 0; j < found.order.length; j++) {
