@@ -1,11 +1,12 @@
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import SQLite from "better-sqlite3";
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from "kysely";
+import { Kysely, Migrator, SqliteDialect, sql } from "kysely";
 import pg from "pg";
 import type { DialectName } from "./dialect-name.js";
 import { allMigrations } from "./migrations/all-migrations.js";
 import type { Schema } from "./schema.js";
+import { SchemaScopedPostgresDialect } from "./schema-scoped-introspector.js";
 
 export type { DialectName };
 
@@ -59,7 +60,7 @@ export async function openDatabase(config: StoreConfig): Promise<Database> {
         client.release();
       }
     }
-    const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<Schema>({ dialect: new SchemaScopedPostgresDialect({ pool }, schema) });
     database = { db, dialect: "postgres", location: redactUrl(url), close: () => db.destroy() };
     await migrateToLatest(database, schema);
     return database;
@@ -110,25 +111,11 @@ async function migrateToLatest(database: Database, schema?: string): Promise<voi
     ...(schema ? { migrationTableSchema: schema } : {}),
     provider: { getMigrations: async () => allMigrations(database.dialect) },
   });
-  let { error, results } = await migrator.migrateToLatest();
-  // Kysely looks for its bookkeeping tables with a catalog query over every schema of the database;
-  // PostgreSQL fails that query (3F000) when another session drops some other schema meanwhile
-  // (catalog reads are not MVCC-consistent). Nothing was migrated then: try again.
-  for (let attempt = 1; attempt < 8 && error !== undefined && droppedMeanwhile(error, schema); attempt++) {
-    await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
-    ({ error, results } = await migrator.migrateToLatest());
-  }
+  const { error, results } = await migrator.migrateToLatest();
   if (error !== undefined) {
     const failed = results?.find((r) => r.status === "Error")?.migrationName ?? "unknown";
     throw new Error(`store schema migration ${failed} failed on ${database.location}`, { cause: error });
   }
-}
-
-/** A "schema does not exist" error about a schema other than ours (a concurrent DROP SCHEMA elsewhere). */
-function droppedMeanwhile(error: unknown, ours: string | undefined): boolean {
-  const e = error as { code?: unknown; message?: unknown };
-  if (e.code !== "3F000" || typeof e.message !== "string") return false;
-  return ours === undefined || !e.message.includes(`"${ours}"`);
 }
 
 /** True when the database answers a trivial query (for /readyz). */
