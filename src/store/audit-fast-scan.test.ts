@@ -1,6 +1,7 @@
 import { sql } from "kysely";
+import type pg from "pg";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { STORE_TARGETS } from "../../test/support/store-targets.js";
+import { PG_URL, STORE_TARGETS, type StoreTarget } from "../../test/support/store-targets.js";
 import { GENESIS, type StoredAuditRecord } from "../core/audit/audit-entry.js";
 import { verifyChain } from "../core/audit/chain-verification.js";
 import { entryHash } from "../core/audit/entry-hash.js";
@@ -10,6 +11,7 @@ import type { Store } from "./store.js";
 /** Strings where a database's JSON escaping could differ from JSON.stringify, if anywhere. */
 const AWKWARD = [
   "a\nb\tc",
+  "\b\f\v\r",
   "\u0001\u001f\u007f",
   "é ✓ 😀",
   "\u2028\u2029",
@@ -53,10 +55,33 @@ describe.each(STORE_TARGETS)("fast verification on $name agrees with the core", 
     let rechecks = 0;
     const fast = await fastScan(store.database, GENESIS, undefined, async () => {
       rechecks += 1;
-      return false;
+      return undefined;
     });
     expect(fast).toMatchObject({ complete: true, verified: 120, last: await store.audit.head() });
     expect(rechecks).toBe(0);
+  });
+
+  it("verifies every character from U+0001 to U+00FF on the fast path, in text and in data", async () => {
+    await store.audit.append(
+      Array.from({ length: 255 }, (_, i) => {
+        const c = String.fromCharCode(i + 1);
+        return {
+          at: new Date(Date.UTC(2026, 10, 28, 0, i)).toISOString(),
+          actor: `a${c}`,
+          action: c,
+          subject: `${c}s`,
+          data: { c },
+        };
+      }),
+    );
+    let rechecks = 0;
+    const fast = await fastScan(store.database, GENESIS, undefined, async () => {
+      rechecks += 1;
+      return undefined;
+    });
+    expect(fast).toMatchObject({ complete: true, verified: 375, last: await store.audit.head() });
+    expect(rechecks).toBe(0);
+    expect(await store.audit.verify()).toEqual(await coreVerdict());
   });
 
   it("names a padded prev_hash (with every later hash recomputed) exactly as the core does", async () => {
@@ -97,6 +122,11 @@ describe.each(STORE_TARGETS)("fast verification on $name agrees with the core", 
 
     it("verifies an intact log", async () => {
       expect(await split()).toEqual({ kind: "intact", verified: 120, head: await store.audit.head() });
+      // The worker really took the second half.
+      const fast = await fastScan(store.database, GENESIS, undefined, async () => undefined, {
+        parallelFrom: 10,
+      });
+      expect(fast).toMatchObject({ complete: true, verified: 120, inWorker: 60 });
     });
 
     for (const seq of [30, 60, 61, 100, 120]) {
@@ -129,5 +159,43 @@ describe.each(STORE_TARGETS)("fast verification on $name agrees with the core", 
       expect(verdict).toEqual(verifyChain(records, { anchor }));
       expect(verdict).toMatchObject({ kind: "tampered", finding: { kind: "rewritten", seq: 90 } });
     });
+  });
+});
+
+describe.skipIf(!PG_URL)("PostgreSQL fast verification when its worker cannot help", () => {
+  it("verifies the whole log on this thread when the worker's connection fails", async () => {
+    const { store, cleanup } = await (STORE_TARGETS.find((t) => t.name === "postgres") as StoreTarget).open();
+    try {
+      await store.audit.append(
+        Array.from({ length: 50 }, (_, i) => ({
+          at: new Date(Date.UTC(2026, 10, 27, 0, i)).toISOString(),
+          actor: "a",
+          action: "b",
+          subject: "c",
+          data: { i },
+        })),
+      );
+      const pool = store.database.pgPool as pg.Pool;
+      // The pool keeps its open connection for this thread; the worker's new one goes to a closed port.
+      (await pool.connect()).release();
+      const options = pool.options as { connectionString?: string };
+      const url = options.connectionString;
+      options.connectionString = "postgres://postgres@127.0.0.1:1/test";
+      try {
+        const fast = await fastScan(store.database, GENESIS, undefined, async () => undefined, {
+          parallelFrom: 10,
+        });
+        expect(fast).toMatchObject({
+          complete: true,
+          verified: 50,
+          inWorker: 0,
+          last: await store.audit.head(),
+        });
+      } finally {
+        options.connectionString = url;
+      }
+    } finally {
+      await cleanup();
+    }
   });
 });

@@ -2,48 +2,27 @@ import { hash as digest } from "node:crypto";
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
 import SQLite from "better-sqlite3";
-import { sql } from "kysely";
 import type { ChainPoint } from "../core/audit/audit-entry.js";
+import type { FastScanResult } from "./audit-fast-scan-result.js";
+import { scanPostgres } from "./audit-pg-scan.js";
 import type { Database } from "./database.js";
 
-/** Where a fast scan stopped: at the end, or before the first record it could not vouch for. */
-export interface FastScanResult {
-  /** The last record verified (or the start). */
-  readonly last: ChainPoint;
-  /** The hash of the record before `last`, as the core's verification state keeps it. */
-  readonly beforeLastHash: string | undefined;
-  readonly verified: number;
-  /** True when every record was verified; false when one needs the core's full verification. */
-  readonly complete: boolean;
-}
+export type { FastScanResult };
 
-/** Records from which SQLite verification splits the log between two threads. */
+/** Records from which verification splits the log in two halves verified at once. */
 const PARALLEL_FROM = 100_000;
 
-/** Rows per PostgreSQL fetch. */
-const PG_FETCH = 20_000;
-
 /**
- * The canonical entry (RFC 8785: keys sorted, strings as JSON) built by the database, after the
- * previous hash: exactly what `entryHash` seals. json_quote (SQLite) and to_json (PostgreSQL) escape
- * as ECMAScript JSON.stringify does; a record where they would not is re-checked by the core, so
- * the database's text only ever speeds up a match and never decides a mismatch. NULL when
- * prev_hash is not 64 characters, so a padded prev_hash cannot pass as a link. On PostgreSQL,
- * to_json was most of the server's work: fields with nothing to escape (the usual case, found by one
- * match over the four) go between quotes as they are, which is what to_json would give them.
+ * The canonical entry (RFC 8785: keys sorted, strings as JSON) built by SQLite, after the previous
+ * hash: exactly what `entryHash` seals. json_quote escapes as ECMAScript JSON.stringify does; a
+ * record where it would not is re-checked by the core, so the database's text only ever speeds up a
+ * match and never decides a mismatch. NULL when prev_hash is not 64 characters, so a padded
+ * prev_hash cannot pass as a link. (PostgreSQL's rows are rebuilt from COPY's bytes instead: see
+ * audit-copy-scanner.ts.)
  */
 const SQLITE_INPUT = `case when length(prev_hash) = 64 then prev_hash || '{"action":' || json_quote(action)
   || ',"actor":' || json_quote(actor) || ',"at":' || json_quote(at) || ',"data":' || data
   || ',"seq":' || seq || ',"subject":' || json_quote(subject) || '}' end`;
-/** A quote, backslash or control character: what to_json escapes (text cannot hold U+0000). */
-const PG_NEEDS_ESCAPING = String.raw`'[\x01-\x1f"\\]'`;
-const PG_INPUT = `case when length(prev_hash) <> 64 then null
-  when (action || actor || at || subject) ~ ${PG_NEEDS_ESCAPING}
-  then prev_hash || '{"action":' || to_json(action)::text || ',"actor":' || to_json(actor)::text
-    || ',"at":' || to_json(at)::text || ',"data":' || data || ',"seq":' || seq::text
-    || ',"subject":' || to_json(subject)::text || '}'
-  else prev_hash || '{"action":"' || action || '","actor":"' || actor || '","at":"' || at || '","data":' || data
-    || ',"seq":' || seq::text || ',"subject":"' || subject || '"}' end`;
 
 /**
  * Verifies the chain after `start` as fast as the database can stream it: one string per record to
@@ -56,13 +35,16 @@ export async function fastScan(
   database: Database,
   start: ChainPoint,
   anchor: ChainPoint | undefined,
-  recheck: (seq: number, prevHash: string) => Promise<boolean>,
+  recheck: (seq: number, prevHash: string) => Promise<string | undefined>,
   options: { readonly parallelFrom?: number } = {},
 ): Promise<FastScanResult> {
+  if (database.pgPool !== undefined)
+    return scanPostgres(database.pgPool, start, anchor, recheck, options.parallelFrom ?? PARALLEL_FROM);
   let seq = start.seq;
   let last = start.hash;
   let beforeLast: string | undefined;
   let verified = 0;
+  let inWorker = 0;
   const anchorSeq = anchor?.seq ?? -1;
   const advance = (rowSeq: number, sealed: string) => {
     beforeLast = last;
@@ -87,7 +69,7 @@ export async function fastScan(
   const slow = async (rowSeq: number, input: string | null, sealed: string): Promise<boolean> => {
     if (rowSeq !== seq + 1) return false;
     const sealsText = input?.startsWith(last) === true && digest("sha256", input, "hex") === sealed;
-    if (!sealsText && !(await recheck(rowSeq, last))) return false;
+    if (!sealsText && (await recheck(rowSeq, last)) !== sealed) return false;
     if (rowSeq === anchorSeq && sealed !== anchor?.hash) return false;
     advance(rowSeq, sealed);
     return true;
@@ -97,6 +79,7 @@ export async function fastScan(
     beforeLastHash: beforeLast,
     verified,
     complete: false,
+    inWorker,
   });
   const finished = (): FastScanResult => ({ ...stopped(), complete: true });
   if (database.dialect === "sqlite") {
@@ -135,6 +118,7 @@ export async function fastScan(
           last = half.last;
           seq = half.seq;
           verified += half.verified;
+          inWorker = half.verified;
         }
         // The worker stops at the first record it cannot vouch for alone; this thread goes on from there.
       }
@@ -144,31 +128,7 @@ export async function fastScan(
     }
     return finished();
   }
-  return database.db.transaction().execute(async (trx) => {
-    await sql`declare audit_fast no scroll cursor for select seq, ${sql.raw(PG_INPUT)} as input, hash
-      from audit_log where seq > ${start.seq} order by seq`.execute(trx);
-    const fetch = () =>
-      sql<{
-        seq: number;
-        input: string | null;
-        hash: string;
-      }>`fetch forward ${sql.lit(PG_FETCH)} from audit_fast`.execute(trx);
-    let next: ReturnType<typeof fetch> | undefined = fetch();
-    while (next !== undefined) {
-      const { rows }: Awaited<ReturnType<typeof fetch>> = await next;
-      // The next batch is asked for before this one is hashed, so the server builds it meanwhile.
-      next = rows.length === PG_FETCH ? fetch() : undefined;
-      for (const row of rows) {
-        const rowSeq = Number(row.seq);
-        if (quick(rowSeq, row.input, row.hash)) continue;
-        if (!(await slow(rowSeq, row.input, row.hash))) {
-          await next?.catch(() => undefined);
-          return stopped();
-        }
-      }
-    }
-    return finished();
-  });
+  throw new Error(`fast audit verification: no reader for ${database.dialect}`);
 }
 
 /** What the worker found in the second half: from the prev_hash its first record claims. */

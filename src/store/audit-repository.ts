@@ -151,8 +151,11 @@ export class AuditRepository {
     return finishChainVerification(v);
   }
 
-  /** The core's exact check of one record after `prevHash` (the fast path's second opinion). */
-  private async recheck(seq: number, prevHash: string): Promise<boolean> {
+  /**
+   * The core's exact check of one record after `prevHash` (the fast path's second opinion): the
+   * record's hash when it verifies, undefined when it does not (or is missing).
+   */
+  private async recheck(seq: number, prevHash: string): Promise<string | undefined> {
     let record: StoredAuditRecord | undefined;
     await this.scan(
       (batch) => {
@@ -161,9 +164,11 @@ export class AuditRepository {
       { after: seq - 1, upTo: seq },
       1,
     );
-    return (
-      record !== undefined && record.prevHash === prevHash && tryEntryHash(prevHash, record) === record.hash
-    );
+    return record !== undefined &&
+      record.prevHash === prevHash &&
+      tryEntryHash(prevHash, record) === record.hash
+      ? record.hash
+      : undefined;
   }
 
   /**

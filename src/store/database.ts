@@ -28,6 +28,8 @@ export interface Database {
   readonly location: string;
   /** On SQLite: the connection's cached prepared statements, for the run engine's hot path (hot-sql.ts). */
   readonly sqlite?: { prepare(text: string): SQLite.Statement };
+  /** On PostgreSQL: the connection pool, for what Kysely cannot express (COPY, see audit-fast-scan.ts). */
+  readonly pgPool?: pg.Pool;
   close(): Promise<void>;
 }
 
@@ -61,7 +63,7 @@ export async function openDatabase(config: StoreConfig): Promise<Database> {
       }
     }
     const db = new Kysely<Schema>({ dialect: new SchemaScopedPostgresDialect({ pool }, schema) });
-    database = { db, dialect: "postgres", location: redactUrl(url), close: () => db.destroy() };
+    database = { db, dialect: "postgres", location: redactUrl(url), close: () => db.destroy(), pgPool: pool };
     await migrateToLatest(database, schema);
     return database;
   } else {
