@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { STORE_TARGETS } from "../../test/support/store-targets.js";
+import { until } from "../../test/support/until.js";
 import { EffectLog } from "../adapters/drivers/test/effect-log.js";
 import { testStepHandler } from "../adapters/drivers/test/test-step-handler.js";
 import type { DomainError } from "../core/errors/domain-error.js";
@@ -30,15 +31,6 @@ function chain(name: string, n: number, extra: (i: number) => Partial<PlannedSte
   }
   return { release: name, environment: "staging", steps };
 }
-
-const until = async (what: string, check: () => Promise<boolean>, timeoutMs = 15_000) => {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-};
 
 describe.each(STORE_TARGETS)("run engine on $name", (target) => {
   let store: Store;

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { STORE_TARGETS } from "../../test/support/store-targets.js";
+import { until } from "../../test/support/until.js";
 import { EffectLog } from "../adapters/drivers/test/effect-log.js";
 import { testStepHandler } from "../adapters/drivers/test/test-step-handler.js";
 import { HandlerRegistry } from "../engine/handler-registry.js";
@@ -16,15 +17,6 @@ const fleet = readFileSync(new URL("../../test/fixtures/change-fleet.yaml", impo
 const T = (iso: string) => Date.parse(iso);
 const WINDOW = { start: "2027-06-10T22:00:00.000Z", end: "2027-06-11T02:00:00.000Z" };
 const RECHECK_MS = 60_000;
-
-const until = async (what: string, check: () => Promise<boolean>, timeoutMs = 15_000) => {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-};
 
 describe.each(STORE_TARGETS)("runs and their change request on $name", (target) => {
   let store: Store;

@@ -5,21 +5,14 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { createAnalysisExecutor } from "../../src/server/verification-runtime.js";
-import {
-  buildArtifact,
-  fleetDocuments,
-  RolloutWorld,
-  releaseDocument,
-  SteadyLoad,
-} from "../rollouts/rollout-harness.js";
+import { buildRelease, builtinFleet, rolloutWorlds, SteadyLoad } from "../rollouts/rollout-harness.js";
 
-let world: RolloutWorld | undefined;
+const worlds = rolloutWorlds();
 let load: SteadyLoad | undefined;
+// Registered after the worlds' hook, so it runs first: the load stops before its world closes.
 afterEach(async () => {
   await load?.stop();
   load = undefined;
-  await world?.close();
-  world = undefined;
 });
 
 // The error rate lies in [0, 1]: neither condition can hold, so every measurement is Inconclusive.
@@ -33,41 +26,20 @@ const INCONCLUSIVE_ANALYSIS = `  analysis:
 
 describe("inconclusive analysis through the engine", () => {
   it("pauses the canary for a person: abort rolls back, promote finishes", async () => {
-    world = await RolloutWorld.create("inconclusive");
-    const w = world;
-    await w.openStore();
+    const w = await worlds.open("inconclusive");
     w.startEngine({
       analysis: (targets) =>
         createAnalysisExecutor(w.store, { router: (environment) => targets.routerFor(environment) }),
     });
-    const listen = `127.0.0.1:${await w.port("web")}`;
-    const docs = fleetDocuments({
-      environment: "dev",
-      service: "web",
-      version: "0.0.0",
-      stateDir: w.stateDir,
-      replicas: 1,
-      router: `{type: builtin, settings: {services: {web: {listen: "${listen}"}}}}`,
-    });
-    const release = async (name: string, version: string, extra = "") => {
-      const artifact = await buildArtifact(w.dir, `web-${version}`);
-      await w.apply(
-        releaseDocument({
-          name,
-          environment: "dev",
-          service: "web",
-          version,
-          artifact,
-          strategy:
-            "{canary: {steps: [{setWeight: 50}, {analysis: {interval: 1s, count: 2}}, {setWeight: 100}]}}",
-        }) + extra,
-      );
-    };
-    await w.apply(docs);
+    const strategy =
+      "{canary: {steps: [{setWeight: 50}, {analysis: {interval: 1s, count: 2}}, {setWeight: 100}]}}";
+    const release = async (name: string, version: string, extra = "") =>
+      w.apply((await buildRelease(w, { name, version, strategy })) + extra);
+    await w.apply(await builtinFleet(w, 1));
     await release("v1", "1.0.0");
     const first = await w.waitForRun(await w.startRun("v1", "dev"), ["Succeeded", "Failed"]);
     expect(first.run.phase, JSON.stringify(first.steps)).toBe("Succeeded");
-    load = new SteadyLoad(`http://${listen}/`, 40);
+    load = new SteadyLoad(w.webUrl, 40);
 
     await release("v2", "2.0.0", INCONCLUSIVE_ANALYSIS);
     const aborted = await w.startRun("v2", "dev");
@@ -79,18 +51,14 @@ describe("inconclusive analysis through the engine", () => {
     await w.store.runs.signal(aborted, { kind: "abort", by: "ana", reason: "errors unclear" }, Date.now());
     const back = await w.waitForRun(aborted, ["RolledBack", "Failed"]);
     expect(back.run.phase, JSON.stringify(back.steps)).toBe("RolledBack");
-    expect(await (await fetch(`http://${listen}/`)).json()).toMatchObject({ version: "1.0.0" });
+    expect(await (await fetch(w.webUrl)).json()).toMatchObject({ version: "1.0.0" });
 
     await release("v3", "3.0.0", INCONCLUSIVE_ANALYSIS);
     const promoted = await w.startRun("v3", "dev");
     await w.waitForStep(promoted, "w0/rollout/web", "waiting", /inconclusive/);
-    await w.store.runs.signal(
-      promoted,
-      { kind: "promote", stepKey: "w0/rollout/web", by: "ana" },
-      Date.now(),
-    );
+    await w.promote(promoted, "ana");
     const done = await w.waitForRun(promoted, ["Succeeded", "Failed"]);
     expect(done.run.phase, JSON.stringify(done.steps)).toBe("Succeeded");
-    expect(await (await fetch(`http://${listen}/`)).json()).toMatchObject({ version: "3.0.0" });
+    expect(await (await fetch(w.webUrl)).json()).toMatchObject({ version: "3.0.0" });
   }, 120_000);
 });

@@ -7,8 +7,8 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { afterEach, describe, expect, it } from "vitest";
 import { readProcProcess } from "../../src/adapters/infra/proc-process-reader.js";
 import type { Instance } from "../../src/core/rollout/driver-port.js";
-import type { StepContext } from "../../src/core/run/step-handler.js";
 import { runVerificationCheck } from "../../src/engine/analysis/run-verification-check.js";
+import { checkContext, checkTarget } from "./verify-step-harness.js";
 
 // Each prints "ready" once set up, so a slow start on a loaded machine is not mistaken for growth.
 const LEAKY =
@@ -35,21 +35,8 @@ function ready(child: ChildProcess): Promise<void> {
   });
 }
 
-const ctx = {
-  runId: "r",
-  key: "w0/verify/web",
-  abort: new AbortController().signal,
-  now: () => new Date(),
-  log: () => {},
-} as unknown as StepContext;
-
-const target = {
-  service: "web",
-  environment: "dev",
-  version: "2.0.0",
-  previousVersion: "1.0.0",
-  startedAt: Date.now(),
-};
+const ctx = checkContext();
+const target = checkTarget();
 
 function instance(pid: number | undefined, index = 0): Instance {
   return {

@@ -12,10 +12,10 @@ import { DEFAULT_SCORE_THRESHOLDS } from "../../src/core/analysis/canary-score.j
 import { measuredValue } from "../../src/core/analysis/measurement.js";
 import { metricJudgementConfig } from "../../src/core/analysis/metric-judgement-config.js";
 import { MetricProviderError } from "../../src/core/analysis/metric-provider-port.js";
-import type { StepContext } from "../../src/core/run/step-handler.js";
 import { runVerificationCheck } from "../../src/engine/analysis/run-verification-check.js";
 import { seededRandom } from "../support/prng.js";
 import { freePort, type LocalServer, serve, waitFor } from "./local-services.js";
+import { checkContext, checkTarget } from "./verify-step-harness.js";
 
 const PROMETHEUS = "/usr/bin/prometheus";
 
@@ -196,20 +196,8 @@ describe.skipIf(!existsSync(PROMETHEUS) && !process.env.CI)(
     });
 
     it("checks infrastructure through Prometheus for drivers without local pids", async () => {
-      const ctx = {
-        runId: "r",
-        key: "w0/verify/web",
-        abort: new AbortController().signal,
-        now: () => new Date(),
-        log: () => {},
-      } as unknown as StepContext;
-      const target = {
-        service: "web",
-        environment: "dev",
-        version: "2.0.0",
-        previousVersion: "1.0.0",
-        startedAt: Date.now(),
-      };
+      const ctx = checkContext();
+      const target = checkTarget();
       const check = (maxMemory: number) => ({
         name: "infra",
         check: {

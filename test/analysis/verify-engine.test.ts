@@ -4,31 +4,13 @@
  * fires a rollback trigger (the rollback starts within a second, the trigger and its evidence are
  * on the run), and a trigger whose policy says pause (the step waits for promote).
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { EffectLog } from "../../src/adapters/drivers/test/effect-log.js";
-import { testStepHandler } from "../../src/adapters/drivers/test/test-step-handler.js";
 import type { VerificationSettings } from "../../src/core/analysis/verification-settings.js";
 import type { DomainError } from "../../src/core/errors/domain-error.js";
-import type { RunPlan } from "../../src/core/run/run-plan.js";
-import { HandlerRegistry } from "../../src/engine/handler-registry.js";
-import { createVerifyHandler } from "../../src/engine/handlers/verify-handler.js";
-import { Worker } from "../../src/engine/worker.js";
-import { verificationPorts } from "../../src/server/verification-runtime.js";
 import type { Store } from "../../src/store/store.js";
 import { STORE_TARGETS } from "../support/store-targets.js";
 import { type LocalServer, serve } from "./local-services.js";
-
-const until = async (what: string, check: () => Promise<boolean>, timeoutMs = 15_000) => {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-};
+import { deployThenVerify, VerifyEngine } from "./verify-step-harness.js";
 
 async function auditActions(store: Store): Promise<string[]> {
   const actions: string[] = [];
@@ -36,74 +18,38 @@ async function auditActions(store: Store): Promise<string[]> {
   return actions;
 }
 
-/** A deploy step (reverted on rollback) followed by a verify step with these settings. */
-function plan(name: string, verification: VerificationSettings): RunPlan {
-  return {
-    release: name,
+/** orders 1.0.0 to 1.1.0 in staging (a deploy reverted on rollback), then a verify step with these settings. */
+const plan = (release: string, verification: VerificationSettings) =>
+  deployThenVerify({
+    release,
     environment: "staging",
-    steps: [
-      {
-        key: "w0/deploy/orders",
-        kind: "test",
-        service: "orders",
-        wave: 0,
-        dependsOn: [],
-        input: { effects: ["up"] },
-      },
-      {
-        key: "w0/verify/orders",
-        kind: "verify",
-        service: "orders",
-        wave: 0,
-        dependsOn: ["w0/deploy/orders"],
-        input: { to: "1.1.0", from: "1.0.0", verification },
-      },
-    ],
-  };
-}
+    service: "orders",
+    from: "1.0.0",
+    to: "1.1.0",
+    verification,
+  });
 
 describe.each(STORE_TARGETS)("verify steps in the engine on $name", (target) => {
+  let engine: VerifyEngine;
   let store: Store;
-  let cleanup: () => Promise<void>;
-  let dir: string;
-  let worker: Worker;
   let health: LocalServer;
   let healthStatus = 200;
 
   beforeEach(async () => {
-    ({ store, cleanup } = await target.open());
-    dir = mkdtempSync(join(tmpdir(), "upshift-verify-"));
-    const handlers = new HandlerRegistry([
-      createVerifyHandler(verificationPorts(store)),
-      testStepHandler(new EffectLog(join(dir, "effects.log"))),
-    ]);
-    store.runs.setRevertible((k) => handlers.isRevertible(k));
-    worker = new Worker({
-      id: "w1",
-      store: store.runs,
-      wakeUps: store.wakeUps,
-      handlers,
-      leaseMs: 5000,
-      pollMs: 200,
-    });
-    worker.start();
+    engine = await VerifyEngine.start(target, { workerId: "w1", waitMs: 15_000 });
+    store = engine.store;
     healthStatus = 200;
     health = await serve((_req, res) =>
       res.writeHead(healthStatus).end(healthStatus === 200 ? "ok" : "down"),
     );
   });
   afterEach(async () => {
-    await worker.halt();
+    await engine.close();
     await health.close();
-    await cleanup();
-    rmSync(dir, { recursive: true, force: true });
   });
 
-  const phase = async (id: string) => (await store.runs.getRun(id))?.run.phase;
-  const verifyStep = async (id: string) =>
-    (await store.runs.getRun(id))?.steps.find(
-      (s) => s.key === "w0/verify/orders" && s.direction === "forward",
-    );
+  const phase = (id: string) => engine.phase(id);
+  const verifyStep = (id: string) => engine.verifyStep(id);
 
   it("waits for the checklist, refuses bad ticks clearly, and continues within a second of the last tick", async () => {
     const settings: VerificationSettings = {
@@ -115,8 +61,8 @@ describe.each(STORE_TARGETS)("verify steps in the engine on $name", (target) => 
       ],
       triggers: [],
     };
-    const run = await store.runs.createRun(plan("cl", settings), { startedBy: "ana", now: Date.now() });
-    await until("verify waiting", async () => (await verifyStep(run.id))?.state === "waiting");
+    const run = await engine.startRun(plan("cl", settings));
+    await engine.untilVerifyStep(run.id, "verify waiting", (s) => s.state === "waiting");
     expect((await verifyStep(run.id))?.message).toMatch(/waiting for 2 of 2 checklist items/);
 
     const bad = await store.verification
@@ -138,10 +84,11 @@ describe.each(STORE_TARGETS)("verify steps in the engine on $name", (target) => 
     const shown = await store.verification.show(run.id, "w0/verify/orders");
     expect(shown.status.kind).toBe("waiting");
     // People tick seconds apart: the step has read the first tick and sleeps again.
-    await until("verify read the first tick", async () => {
-      const step = await verifyStep(run.id);
-      return step?.state === "waiting" && /waiting for 1 of 2/.test(step.message ?? "");
-    });
+    await engine.untilVerifyStep(
+      run.id,
+      "verify read the first tick",
+      (s) => s.state === "waiting" && /waiting for 1 of 2/.test(s.message ?? ""),
+    );
     const last = Date.now();
     await store.verification.tick(
       run.id,
@@ -154,7 +101,7 @@ describe.each(STORE_TARGETS)("verify steps in the engine on $name", (target) => 
       },
       last,
     );
-    await until("run succeeded", async () => (await phase(run.id)) === "Succeeded", 5000);
+    await engine.untilPhase(run.id, "Succeeded", 5000);
     expect(Date.now() - last).toBeLessThan(1000);
     const actions = await auditActions(store);
     expect(actions.filter((a) => a === "run.checklist-tick")).toHaveLength(2);
@@ -167,14 +114,14 @@ describe.each(STORE_TARGETS)("verify steps in the engine on $name", (target) => 
       checks: [{ name: "smoke", check: { kind: "manual-checklist", name: "smoke", items: ["log in"] } }],
       triggers: [],
     };
-    const run = await store.runs.createRun(plan("cf", settings), { startedBy: "ana", now: Date.now() });
-    await until("verify waiting", async () => (await verifyStep(run.id))?.state === "waiting");
+    const run = await engine.startRun(plan("cf", settings));
+    await engine.untilVerifyStep(run.id, "verify waiting", (s) => s.state === "waiting");
     await store.verification.tick(
       run.id,
       { stepKey: "w0/verify/orders", item: "log in", result: "fail", note: "SSO loops", by: "ana" },
       Date.now(),
     );
-    await until("verify failed", async () => (await verifyStep(run.id))?.state === "failed", 5000);
+    await engine.untilVerifyStep(run.id, "verify failed", (s) => s.state === "failed", 5000);
     expect((await verifyStep(run.id))?.message).toMatch(/"log in" failed by ana: SSO loops/);
   });
 
@@ -196,8 +143,8 @@ describe.each(STORE_TARGETS)("verify steps in the engine on $name", (target) => 
       ],
       triggers: [{ name: "health-probes", check: "probe", failures: 3 }],
     };
-    const run = await store.runs.createRun(plan("hp", settings), { startedBy: "ana", now: Date.now() });
-    await until("rolled back", async () => (await phase(run.id)) === "RolledBack", 15_000);
+    const run = await engine.startRun(plan("hp", settings));
+    await engine.untilPhase(run.id, "RolledBack", 15_000);
     const events = await store.runs.events(run.id);
     const fired = events.find((e) => e.type === "trigger.rollback");
     expect(fired?.data).toMatchObject({ trigger: "health-probes", action: "rollback" });
@@ -232,14 +179,14 @@ describe.each(STORE_TARGETS)("verify steps in the engine on $name", (target) => 
       ],
       triggers: [{ name: "health-pause", check: "probe", action: "pause" }],
     };
-    const run = await store.runs.createRun(plan("pp", settings), { startedBy: "ana", now: Date.now() });
-    await until("paused by trigger", async () =>
-      /paused|policy says pause/.test((await verifyStep(run.id))?.message ?? ""),
+    const run = await engine.startRun(plan("pp", settings));
+    await engine.untilVerifyStep(run.id, "paused by trigger", (s) =>
+      /paused|policy says pause/.test(s.message ?? ""),
     );
     expect(await phase(run.id)).toBe("Running");
     expect((await store.runs.events(run.id)).some((e) => e.type === "trigger.pause")).toBe(true);
     await store.runs.signal(run.id, { kind: "promote", stepKey: "w0/verify/orders", by: "ana" }, Date.now());
-    await until("run succeeded", async () => (await phase(run.id)) === "Succeeded", 5000);
+    await engine.untilPhase(run.id, "Succeeded", 5000);
     expect((await verifyStep(run.id))?.message).toMatch(/promoted by ana after trigger "health-pause"/);
   });
 });

@@ -6,34 +6,16 @@
  * the step's message, its failure event and its recorded evidence carry the measured value and
  * the bound.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { AckPolicy, connect, type JetStreamManager, type NatsConnection } from "nats";
 import { createClient } from "redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EffectLog } from "../../src/adapters/drivers/test/effect-log.js";
-import { testStepHandler } from "../../src/adapters/drivers/test/test-step-handler.js";
 import type { ReleaseCheckDocument } from "../../src/core/analysis/verification-schema.js";
 import { verificationFor } from "../../src/core/analysis/verification-settings.js";
 import { releaseSpec } from "../../src/core/documents/kinds/release.js";
 import type { RunPlan } from "../../src/core/run/run-plan.js";
-import { HandlerRegistry } from "../../src/engine/handler-registry.js";
-import { createVerifyHandler } from "../../src/engine/handlers/verify-handler.js";
-import { Worker } from "../../src/engine/worker.js";
-import { verificationPorts } from "../../src/server/verification-runtime.js";
-import type { Store } from "../../src/store/store.js";
 import { STORE_TARGETS } from "../support/store-targets.js";
 import { SERVICES, uniqueName } from "./local-services.js";
-
-const until = async (what: string, check: () => Promise<boolean>, timeoutMs = 20_000) => {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-};
+import { deployThenVerify, VerifyEngine } from "./verify-step-harness.js";
 
 /**
  * The run of a Release of service `name` whose `checks` are `checks`: the Release document is
@@ -48,39 +30,39 @@ function releaseRun(name: string, checks: unknown[]): RunPlan {
     changes: [{ service, version: "2.0.0" }],
     checks,
   });
-  return {
+  const verification = verificationFor(spec, [], service);
+  return deployThenVerify({
     release: name,
     environment: "prod",
-    steps: [
-      {
-        key: `w0/deploy/${service}`,
-        kind: "test",
-        service,
-        wave: 0,
-        dependsOn: [],
-        input: { effects: ["up"] },
-      },
-      {
-        key: `w0/verify/${service}`,
-        kind: "verify",
-        service,
-        wave: 0,
-        dependsOn: [`w0/deploy/${service}`],
-        input: { to: "2.0.0", from: "1.9.0", verification: verificationFor(spec, [], service) },
-      },
-    ],
-  };
+    service,
+    from: "1.9.0",
+    to: "2.0.0",
+    verification,
+  });
 }
 
 const target = STORE_TARGETS[0]!;
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 const encoder = new TextEncoder();
 
+/** A check of the "billing" consumer of `stream` against `bounds` (pending, redelivered), read every 300 ms. */
+const billingCheck = (name: string, stream: string, bounds: Record<string, { max: number }>) => ({
+  name,
+  interval: "300ms",
+  count: 40,
+  check: { kind: "nats-consumer", servers: SERVICES.nats, stream, consumer: "billing", ...bounds },
+});
+
+/** A check of the length of Redis key `key` against `max`, read every 300 ms. */
+const lengthCheck = (name: string, key: string, max: number) => ({
+  name,
+  interval: "300ms",
+  count: 40,
+  check: { kind: "redis-length", url: SERVICES.redis, key, length: { max } },
+});
+
 describe("NATS JetStream and Redis queue checks in verify steps (real servers)", () => {
-  let store: Store;
-  let cleanup: () => Promise<void>;
-  let dir: string;
-  let worker: Worker;
+  let engine: VerifyEngine;
   let nc: NatsConnection;
   let jsm: JetStreamManager;
   const redis = createClient({ url: SERVICES.redis });
@@ -88,39 +70,25 @@ describe("NATS JetStream and Redis queue checks in verify steps (real servers)",
   const keys: string[] = [];
 
   beforeAll(async () => {
-    ({ store, cleanup } = await target.open());
-    dir = mkdtempSync(join(tmpdir(), "upshift-verify-queues-"));
-    const handlers = new HandlerRegistry([
-      createVerifyHandler(verificationPorts(store)),
-      testStepHandler(new EffectLog(join(dir, "effects.log"))),
-    ]);
-    store.runs.setRevertible((k) => handlers.isRevertible(k));
-    worker = new Worker({
-      id: "w",
-      store: store.runs,
-      wakeUps: store.wakeUps,
-      handlers,
-      leaseMs: 5000,
-      pollMs: 200,
-    });
-    worker.start();
+    engine = await VerifyEngine.start(target, { workerId: "w", waitMs: 20_000 });
     nc = await connect({ servers: SERVICES.nats });
     jsm = await nc.jetstreamManager();
     await redis.connect();
   });
 
   afterAll(async () => {
-    await worker?.halt();
+    await engine?.close();
     for (const stream of streams) await jsm?.streams.delete(stream).catch(() => {});
     await nc?.close();
     if (keys.length > 0) await redis.del(keys);
     if (redis.isOpen) await redis.close();
-    await cleanup?.();
-    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
   });
 
-  /** A fresh stream with one durable consumer, "billing", that acknowledges explicitly. */
-  async function natsStream(): Promise<{ stream: string; subject: string }> {
+  /**
+   * A fresh stream with one durable consumer, "billing", that acknowledges explicitly; `billing` is
+   * how check messages name that consumer.
+   */
+  async function natsStream(): Promise<{ stream: string; subject: string; billing: string }> {
     const stream = uniqueName("UPSHIFT_INVOICES");
     const subject = `upshift.invoices.${stream}`;
     streams.push(stream);
@@ -130,7 +98,7 @@ describe("NATS JetStream and Redis queue checks in verify steps (real servers)",
       ack_policy: AckPolicy.Explicit,
       ack_wait: 60_000_000_000,
     });
-    return { stream, subject };
+    return { stream, subject, billing: `NATS consumer "${stream}/billing"` };
   }
 
   async function publish(subject: string, count: number): Promise<void> {
@@ -144,9 +112,13 @@ describe("NATS JetStream and Redis queue checks in verify steps (real servers)",
     return key;
   }
 
-  const verifyStep = async (id: string) =>
-    (await store.runs.getRun(id))?.steps.find((s) => s.kind === "verify" && s.direction === "forward");
-  const phase = async (id: string) => (await store.runs.getRun(id))?.run.phase;
+  const verifyStep = (id: string) => engine.verifyStep(id);
+  const phase = (id: string) => engine.phase(id);
+  /** Waits until the verify step's first reading passed with a message matching `reading`. */
+  const firstReading = (id: string, reading: RegExp) =>
+    engine.untilVerifyStep(id, "first reading passed", (s) => reading.test(s.message ?? ""));
+  const verifyFailed = (id: string) =>
+    engine.untilVerifyStep(id, "verify failed", (s) => s.state === "failed");
   /** What the step recorded of one check: its progress, message and evidence (the step's output). */
   const recorded = async (id: string, check: string) => {
     const output = (await verifyStep(id))?.output as
@@ -155,7 +127,7 @@ describe("NATS JetStream and Redis queue checks in verify steps (real servers)",
     return output?.round?.checks?.[check];
   };
   const failureEvent = async (id: string) =>
-    (await store.runs.events(id)).find(
+    (await engine.store.runs.events(id)).find(
       (e) => e.type === "step.failed" && e.stepKey?.startsWith("w0/verify/"),
     );
 
@@ -215,11 +187,8 @@ describe("NATS JetStream and Redis queue checks in verify steps (real servers)",
         check: { kind: "redis-length", url: SERVICES.redis, key: events, length: { max: 10 } },
       },
     ];
-    const run = await store.runs.createRun(releaseRun("queues-ok", checks), {
-      startedBy: "ana",
-      now: Date.now(),
-    });
-    await until("run succeeded", async () => (await phase(run.id)) === "Succeeded");
+    const run = await engine.startRun(releaseRun("queues-ok", checks));
+    await engine.untilPhase(run.id, "Succeeded");
     const step = await verifyStep(run.id);
     expect(step?.state).toBe("succeeded");
     expect(step?.message).toMatch(/^3 check\(s\) passed/);
@@ -238,39 +207,15 @@ describe("NATS JetStream and Redis queue checks in verify steps (real servers)",
   });
 
   it("fails the check and the verify step once the NATS consumer's backlog grows past its bound", async () => {
-    const { stream, subject } = await natsStream();
-    const checks = [
-      {
-        name: "invoice-backlog",
-        interval: "300ms",
-        count: 40,
-        check: {
-          kind: "nats-consumer",
-          servers: SERVICES.nats,
-          stream,
-          consumer: "billing",
-          pending: { max: 5 },
-        },
-      },
-    ];
-    const run = await store.runs.createRun(releaseRun("nats-backlog", checks), {
-      startedBy: "ana",
-      now: Date.now(),
-    });
-    await until("first reading passed", async () =>
-      /pending 0 within bounds \(run 1\/40/.test((await verifyStep(run.id))?.message ?? ""),
-    );
+    const { stream, subject, billing } = await natsStream();
+    const checks = [billingCheck("invoice-backlog", stream, { pending: { max: 5 } })];
+    const run = await engine.startRun(releaseRun("nats-backlog", checks));
+    await firstReading(run.id, /pending 0 within bounds \(run 1\/40/);
     // The new billing version stops consuming: invoices pile up. JetStream has no atomic batch, so
     // a reading may land while they are being published: any count past the bound fails.
     await publish(subject, 12);
-    await until("verify failed", async () => (await verifyStep(run.id))?.state === "failed");
-    const pending = await violation(
-      run.id,
-      "invoice-backlog",
-      `NATS consumer "${stream}/billing"`,
-      "pending",
-      5,
-    );
+    await verifyFailed(run.id);
+    const pending = await violation(run.id, "invoice-backlog", billing, "pending", 5);
     expect(pending).toBeGreaterThan(5);
     expect(pending).toBeLessThanOrEqual(12);
     expect((await recorded(run.id, "invoice-backlog"))?.evidence).toEqual({
@@ -282,29 +227,11 @@ describe("NATS JetStream and Redis queue checks in verify steps (real servers)",
   });
 
   it("fails the verify step once the NATS consumer's redeliveries grow past their bound", async () => {
-    const { stream, subject } = await natsStream();
+    const { stream, subject, billing } = await natsStream();
     await publish(subject, 4);
-    const checks = [
-      {
-        name: "invoice-retries",
-        interval: "300ms",
-        count: 40,
-        check: {
-          kind: "nats-consumer",
-          servers: SERVICES.nats,
-          stream,
-          consumer: "billing",
-          redelivered: { max: 1 },
-        },
-      },
-    ];
-    const run = await store.runs.createRun(releaseRun("nats-retries", checks), {
-      startedBy: "ana",
-      now: Date.now(),
-    });
-    await until("first reading passed", async () =>
-      /redelivered 0 within bounds \(run 1\/40/.test((await verifyStep(run.id))?.message ?? ""),
-    );
+    const checks = [billingCheck("invoice-retries", stream, { redelivered: { max: 1 } })];
+    const run = await engine.startRun(releaseRun("nats-retries", checks));
+    await firstReading(run.id, /redelivered 0 within bounds \(run 1\/40/);
     // The new version rejects every invoice it is given: each one comes back for another try.
     const consumer = await nc.jetstream().consumers.get(stream, "billing");
     for (let attempt = 0; attempt < 2; attempt++) {
@@ -315,14 +242,8 @@ describe("NATS JetStream and Redis queue checks in verify steps (real servers)",
         if (++taken === 4) break;
       }
     }
-    await until("verify failed", async () => (await verifyStep(run.id))?.state === "failed");
-    const redelivered = await violation(
-      run.id,
-      "invoice-retries",
-      `NATS consumer "${stream}/billing"`,
-      "redelivered",
-      1,
-    );
+    await verifyFailed(run.id);
+    const redelivered = await violation(run.id, "invoice-retries", billing, "redelivered", 1);
     expect(redelivered).toBeGreaterThan(1);
     expect(redelivered).toBeLessThanOrEqual(4);
     expect((await recorded(run.id, "invoice-retries"))?.evidence).toMatchObject({ pending: 0, redelivered });
@@ -332,26 +253,13 @@ describe("NATS JetStream and Redis queue checks in verify steps (real servers)",
   it("fails the verify step once a Redis work list grows past its length bound", async () => {
     const list = redisKey("upshift:billing:jobs");
     await redis.rPush(list, ["job 1", "job 2"]);
-    const checks = [
-      {
-        name: "job-queue",
-        interval: "300ms",
-        count: 40,
-        check: { kind: "redis-length", url: SERVICES.redis, key: list, length: { max: 10 } },
-      },
-    ];
-    const run = await store.runs.createRun(releaseRun("redis-list", checks), {
-      startedBy: "ana",
-      now: Date.now(),
-    });
-    await until("first reading passed", async () =>
-      /length 2 within bounds \(run 1\/40/.test((await verifyStep(run.id))?.message ?? ""),
-    );
+    const run = await engine.startRun(releaseRun("redis-list", [lengthCheck("job-queue", list, 10)]));
+    await firstReading(run.id, /length 2 within bounds \(run 1\/40/);
     await redis.rPush(
       list,
       Array.from({ length: 13 }, (_, i) => `job ${i + 3}`),
     );
-    await until("verify failed", async () => (await verifyStep(run.id))?.state === "failed");
+    await verifyFailed(run.id);
     // RPUSH of several values is atomic: the only reading past the bound sees all 15.
     expect(await violation(run.id, "job-queue", `Redis key "${list}"`, "length", 10)).toBe(15);
     expect((await recorded(run.id, "job-queue"))?.evidence).toEqual({ type: "list", length: 15 });
@@ -360,27 +268,14 @@ describe("NATS JetStream and Redis queue checks in verify steps (real servers)",
 
   it("fails the verify step once a Redis stream grows past its length bound", async () => {
     const events = redisKey("upshift:billing:events");
-    const checks = [
-      {
-        name: "event-stream",
-        interval: "300ms",
-        count: 40,
-        check: { kind: "redis-length", url: SERVICES.redis, key: events, length: { max: 5 } },
-      },
-    ];
-    const run = await store.runs.createRun(releaseRun("redis-stream", checks), {
-      startedBy: "ana",
-      now: Date.now(),
-    });
+    const run = await engine.startRun(releaseRun("redis-stream", [lengthCheck("event-stream", events, 5)]));
     // The stream does not exist yet: Redis answers length 0, which is within the bound.
-    await until("first reading passed", async () =>
-      /length 0 within bounds \(run 1\/40/.test((await verifyStep(run.id))?.message ?? ""),
-    );
+    await firstReading(run.id, /length 0 within bounds \(run 1\/40/);
     // Eight entries in one MULTI, so no reading sees a part of them.
     const burst = redis.multi();
     for (let i = 0; i < 8; i++) burst.xAdd(events, "*", { invoice: String(i) });
     await burst.exec();
-    await until("verify failed", async () => (await verifyStep(run.id))?.state === "failed");
+    await verifyFailed(run.id);
     expect(await violation(run.id, "event-stream", `Redis key "${events}"`, "length", 5)).toBe(8);
     expect((await recorded(run.id, "event-stream"))?.evidence).toEqual({ type: "stream", length: 8 });
     expect(await phase(run.id)).toBe("Failed");

@@ -1,25 +1,23 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
-import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { afterEach, describe, expect, it } from "vitest";
-import { createProcessDriver } from "../../src/adapters/drivers/process/process-driver.js";
 import {
-  buildArtifact,
-  fleetDocuments,
-  RolloutWorld,
-  releaseDocument,
+  buildRelease,
+  builtinRouter,
+  deployFirstVersion,
+  type RolloutWorld,
+  rolloutWorlds,
   SteadyLoad,
 } from "./rollout-harness.js";
 
 const SCRIPT = new URL("./fixtures/engine-process.ts", import.meta.url).pathname;
-let world: RolloutWorld | undefined;
+const worlds = rolloutWorlds();
 const engines: ChildProcess[] = [];
-afterEach(async () => {
+// Registered after the worlds' hook, so it runs first: the engines die before their world closes.
+afterEach(() => {
   for (const e of engines) if (e.exitCode === null && e.signalCode === null) e.kill("SIGKILL");
   engines.length = 0;
-  await world?.close();
-  world = undefined;
 });
 
 /** Starts the engine in its own process (node itself, so SIGKILL hits the engine) and waits until it runs. */
@@ -34,53 +32,17 @@ async function startEngineProcess(w: RolloutWorld): Promise<ChildProcess> {
 
 describe("control plane SIGKILLed mid-canary", () => {
   it("keeps the fleet serving, resumes the canary where it was, and never starts a second copy", async () => {
-    world = await RolloutWorld.create("kill");
-    const w = world;
-    await w.openStore();
+    const w = await worlds.open("kill");
     let engine = await startEngineProcess(w);
-    const listen = `127.0.0.1:${await w.port("web")}`;
-    const docs = fleetDocuments({
-      environment: "dev",
-      service: "web",
-      version: "0.0.0",
-      stateDir: w.stateDir,
-      replicas: 2,
-      router: `{type: builtin, settings: {services: {web: {listen: "${listen}"}}}}`,
-    });
-    const v1 = await buildArtifact(w.dir, "web-1.0.0");
-    const v2 = await buildArtifact(w.dir, "web-2.0.0");
     const canary =
       "{canary: {steps: [{setWeight: 25}, {pause: {duration: 3s}}, {setWeight: 50}, {pause: {duration: 1s}}]}}";
-    await w.apply(
-      docs +
-        releaseDocument({
-          name: "v1",
-          environment: "dev",
-          service: "web",
-          version: "1.0.0",
-          artifact: v1,
-          strategy: canary,
-        }),
-    );
-    expect((await w.waitForRun(await w.startRun("v1", "dev"), ["Succeeded", "Failed"])).run.phase).toBe(
-      "Succeeded",
-    );
+    await deployFirstVersion(w, { router: await builtinRouter(w), strategy: canary });
 
-    const load = new SteadyLoad(`http://${listen}/`, 50);
-    await w.apply(
-      releaseDocument({
-        name: "v2",
-        environment: "dev",
-        service: "web",
-        version: "2.0.0",
-        artifact: v2,
-        strategy: canary,
-      }),
-    );
+    const load = new SteadyLoad(w.webUrl, 50);
+    await w.apply(await buildRelease(w, { name: "v2", version: "2.0.0", strategy: canary }));
     const id = await w.startRun("v2", "dev");
     await w.waitForCheckpoint(id, "w0/rollout/web", (o) => /step 2\/4: paused until/.test(String(o.message)));
-    const driver = createProcessDriver({ stateDir: join(w.stateDir, "process") });
-    const before = await driver.observe({ service: "web", environment: "dev" });
+    const before = await w.instances();
     expect(before.map((i) => `${i.version}/${i.slot}`).sort()).toEqual([
       "1.0.0/stable",
       "1.0.0/stable",
@@ -99,7 +61,7 @@ describe("control plane SIGKILLed mid-canary", () => {
     const end = await w.waitForRun(id, ["Succeeded", "Failed"]);
     await load.stop();
     expect(end.run.phase, JSON.stringify(end.steps)).toBe("Succeeded");
-    const after = await driver.observe({ service: "web", environment: "dev" });
+    const after = await w.instances();
     // The canary instances started before the kill are the ones serving now: adopted, not restarted.
     const canaryPids = before.filter((i) => i.version === "2.0.0").map((i) => i.pid);
     expect(after.map((i) => `${i.version}/${i.slot}/${i.health}`)).toEqual([

@@ -1,81 +1,42 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { createProcessDriver } from "../../src/adapters/drivers/process/process-driver.js";
+import { describe, expect, it } from "vitest";
 import { buildApp } from "../../src/server/app.js";
 import {
   buildArtifact,
-  fleetDocuments,
-  RolloutWorld,
+  builtinFleet,
+  builtinRouter,
+  deployFirstVersion,
+  ROLLOUT_STEP,
   releaseDocument,
+  rolloutWorlds,
   SteadyLoad,
 } from "./rollout-harness.js";
 
-let world: RolloutWorld | undefined;
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-});
+const worlds = rolloutWorlds();
 
 describe("rollout steps through the engine (process driver, builtin router)", () => {
   it("deploys v1 from nothing, then canaries v2 to 100% under steady load without a failed request", async () => {
-    world = await RolloutWorld.create("canary");
-    const w = world;
-    await w.openStore();
-    w.startEngine();
-    const listen = `127.0.0.1:${await w.port("web")}`;
-    const v1 = await buildArtifact(w.dir, "web-1.0.0");
+    const w = await worlds.start("canary");
+    const router = await builtinRouter(w);
+    const v1 = await deployFirstVersion(w, { router, strategy: "{canary: {steps: [{setWeight: 50}]}}" });
     const v2 = await buildArtifact(w.dir, "web-2.0.0");
-    const base = fleetDocuments({
-      environment: "dev",
-      service: "web",
-      // Nothing runs yet: the Service's current version is one that was never deployed.
-      version: "0.0.0",
-      stateDir: w.stateDir,
-      replicas: 2,
-      router: `{type: builtin, settings: {services: {web: {listen: "${listen}"}}}}`,
-    });
-    await w.apply(
-      base +
-        releaseDocument({
-          name: "first",
-          environment: "dev",
-          service: "web",
-          version: "1.0.0",
-          artifact: v1,
-          strategy: "{canary: {steps: [{setWeight: 50}]}}",
-        }),
-    );
-    const first = await w.startRun("first", "dev");
-    const done = await w.waitForRun(first, ["Succeeded", "Failed"]);
-    expect(done.run.phase, JSON.stringify(done.steps)).toBe("Succeeded");
-    expect(await (await fetch(`http://${listen}/`)).json()).toMatchObject({
+    const url = w.webUrl;
+    expect(await (await fetch(url)).json()).toMatchObject({
       version: "1.0.0",
       slot: "stable",
     });
     // The Release's artifact was recorded in the registry on first use.
     expect((await w.store.artifacts.get("web", "1.0.0"))?.digest).toBe(v1.digest);
 
-    const load = new SteadyLoad(`http://${listen}/`, 40);
-    await w.apply(
-      releaseDocument({
-        name: "second",
-        environment: "dev",
-        service: "web",
-        version: "2.0.0",
-        artifact: v2,
-        strategy:
-          "{canary: {steps: [{setWeight: 20}, {pause: {duration: 1s}}, {setWeight: 50}, {analysis: {interval: 2s, count: 2}}, {pause: {}}]}}",
-      }),
-    );
+    const load = new SteadyLoad(url, 40);
+    const strategy =
+      "{canary: {steps: [{setWeight: 20}, {pause: {duration: 1s}}, {setWeight: 50}, {analysis: {interval: 2s, count: 2}}, {pause: {}}]}}";
+    await w.apply(releaseDocument({ name: "second", version: "2.0.0", artifact: v2, strategy }));
     const second = await w.startRun("second", "dev");
-    const step = await w.waitForStep(second, "w0/rollout/web", "waiting", /paused until promoted/);
+    const step = await w.waitForStep(second, ROLLOUT_STEP, "waiting", /paused until promoted/);
     expect(step.message).toContain(`upshift run promote ${second} --service web`);
     // Half the traffic is on the canary while it waits for a person.
     const split = { ...load.byVersion };
-    await w.store.runs.signal(
-      second,
-      { kind: "promote", stepKey: "w0/rollout/web", by: "alice" },
-      Date.now(),
-    );
+    await w.promote(second, "alice");
     const end = await w.waitForRun(second, ["Succeeded", "Failed"]);
     await load.stop();
     expect(end.run.phase, JSON.stringify(end.steps)).toBe("Succeeded");
@@ -84,16 +45,13 @@ describe("rollout steps through the engine (process driver, builtin router)", ()
     expect(load.byVersion["1.0.0"]?.ok ?? 0).toBeGreaterThan(0);
     expect(load.byVersion["2.0.0"]?.ok ?? 0).toBeGreaterThan(0);
 
-    const instances = await createProcessDriver({ stateDir: `${w.stateDir}/process` }).observe({
-      service: "web",
-      environment: "dev",
-    });
+    const instances = await w.instances();
     expect(instances.map((i) => [i.version, i.slot, i.index, i.health]).sort()).toEqual([
       ["2.0.0", "canary", 0, "healthy"],
       ["2.0.0", "canary", 1, "healthy"],
     ]);
-    expect(await (await fetch(`http://${listen}/`)).json()).toMatchObject({ version: "2.0.0" });
-    const output = end.steps.find((s) => s.key === "w0/rollout/web")?.output as Record<string, unknown>;
+    expect(await (await fetch(url)).json()).toMatchObject({ version: "2.0.0" });
+    const output = end.steps.find((s) => s.key === ROLLOUT_STEP)?.output as Record<string, unknown>;
     expect(output).toMatchObject({
       mode: "strategy",
       state: { strategy: "canary", state: { kind: "completed" } },
@@ -117,43 +75,22 @@ describe("rollout steps through the engine (process driver, builtin router)", ()
       mode: "reverse",
       plan: { kind: "canary", stable: { version: "2.0.0" }, canary: { version: "1.0.0", slot: "stable" } },
     });
-    const restored = await createProcessDriver({ stateDir: `${w.stateDir}/process` }).observe({
-      service: "web",
-      environment: "dev",
-    });
+    const restored = await w.instances();
     expect(restored.map((i) => `${i.version}/${i.slot}`)).toEqual(["1.0.0/stable", "1.0.0/stable"]);
-    expect(await (await fetch(`http://${listen}/`)).json()).toMatchObject({ version: "1.0.0" });
+    expect(await (await fetch(url)).json()).toMatchObject({ version: "1.0.0" });
   }, 60_000);
 
   it("fails a rollout on its pre-checks with what and where, and changes nothing", async () => {
-    world = await RolloutWorld.create("precheck");
-    const w = world;
-    await w.openStore();
-    w.startEngine();
-    const listen = `127.0.0.1:${await w.port("web")}`;
+    const w = await worlds.start("precheck");
     const v1 = await buildArtifact(w.dir, "web-1.0.0");
-    const docs = fleetDocuments({
-      environment: "dev",
-      service: "web",
-      version: "0.0.0",
-      stateDir: w.stateDir,
-      replicas: 1,
-      router: `{type: builtin, settings: {services: {web: {listen: "${listen}"}}}}`,
-    });
+    const docs = await builtinFleet(w, 1);
     const tampered = { path: v1.path, digest: `sha256:${"0".repeat(64)}` };
+    const recreate = "{recreate: {}}";
     await w.apply(
-      docs +
-        releaseDocument({
-          name: "bad",
-          environment: "dev",
-          service: "web",
-          version: "1.0.0",
-          artifact: tampered,
-          strategy: "{recreate: {}}",
-        }),
+      docs + releaseDocument({ name: "bad", version: "1.0.0", artifact: tampered, strategy: recreate }),
     );
     const bad = await w.waitForRun(await w.startRun("bad", "dev"), ["Failed", "Succeeded"]);
-    const message = bad.steps.find((s) => s.key === "w0/rollout/web")?.message ?? "";
+    const message = bad.steps.find((s) => s.key === ROLLOUT_STEP)?.message ?? "";
     expect(message).toContain("pre-checks of web 1.0.0 in dev failed; nothing was changed");
     expect(message).toContain(`pre-check artifact failed at ${v1.path}`);
     expect(message).toContain(`does not match the released sha256:${"0".repeat(64)}`);
@@ -170,29 +107,19 @@ describe("rollout steps through the engine (process driver, builtin router)", ()
       { name: "web", version: "2.0.0", digest: `sha256:${"1".repeat(64)}` },
       { actor: "t", now: new Date() },
     );
-    await w.apply(
-      releaseDocument({
-        name: "clash",
-        environment: "dev",
-        service: "web",
-        version: "2.0.0",
-        artifact: v1,
-        strategy: "{recreate: {}}",
-      }),
-    );
+    await w.apply(releaseDocument({ name: "clash", version: "2.0.0", artifact: v1, strategy: recreate }));
     const clash = await w.waitForRun(await w.startRun("clash", "dev"), ["Failed", "Succeeded"]);
-    expect(clash.steps.find((s) => s.key === "w0/rollout/web")?.message).toMatch(
+    expect(clash.steps.find((s) => s.key === ROLLOUT_STEP)?.message).toMatch(
       /the Release deploys web 2\.0\.0 as sha256:[0-9a-f]{64}, but the registry holds sha256:1{64} for that version/,
     );
     // A service the router has no listener for fails at once, naming the fix.
     await w.apply(
       releaseDocument({
         name: "nolistener",
-        environment: "dev",
         service: "api",
         version: "1.0.0",
         artifact: v1,
-        strategy: "{recreate: {}}",
+        strategy: recreate,
       }) +
         `---
 apiVersion: upshift.dev/v1alpha1
@@ -207,10 +134,6 @@ spec: {version: 0.0.0}
       message:
         'api in dev: router.settings.services of Environment dev has no entry for api; add api: {listen: "host:port"}; nothing was changed',
     });
-    const instances = await createProcessDriver({ stateDir: `${w.stateDir}/process` }).observe({
-      service: "web",
-      environment: "dev",
-    });
-    expect(instances).toEqual([]);
+    expect(await w.instances()).toEqual([]);
   }, 30_000);
 });

@@ -1,22 +1,24 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { isAlive } from "../../src/adapters/drivers/process/process-liveness.js";
-import { buildArtifact, RolloutWorld, releaseDocument, SteadyLoad } from "./rollout-harness.js";
+import {
+  buildRelease,
+  builtinRouter,
+  ROLLOUT_STEP,
+  type RolloutWorld,
+  rolloutWorlds,
+  SteadyLoad,
+} from "./rollout-harness.js";
 
 // Rollouts through the engine where the Environment's driver is `command`: the user's executables
 // (here node and sh scripts, and ansible-playbook) deploy, observe and retire real processes.
 
 const TOOL = new URL("./fixtures/command-tool/", import.meta.url).pathname;
 const node = (action: string) => [process.execPath, join(TOOL, "tool.mjs"), action];
-const STEP = "w0/rollout/web";
 
-let world: RolloutWorld | undefined;
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-});
+const worlds = rolloutWorlds();
 
 /** Environment and Service documents: `web` on the command driver behind the builtin router. */
 async function commandDocuments(
@@ -40,7 +42,7 @@ metadata: {name: dev}
 spec:
   order: 0
   driver: {type: command, settings: ${JSON.stringify(settings)}}
-  router: {type: builtin, settings: {services: {web: {listen: "127.0.0.1:${await w.port("web")}"}}}}
+  router: ${await builtinRouter(w)}
 ---
 apiVersion: upshift.dev/v1alpha1
 kind: Service
@@ -51,25 +53,17 @@ spec: {version: 0.0.0}
 
 /** A world where 1.0.0 of web was deployed from nothing through the user's tool. */
 async function worldAtV1(prefix: string, replicas = 2, env: Record<string, string> = {}) {
-  world = await RolloutWorld.create(prefix);
-  const w = world;
-  await w.openStore();
-  w.startEngine({ minRequests: 5 });
+  const w = await worlds.start(prefix, { minRequests: 5 });
   await w.apply(
     (await commandDocuments(w, { replicas, env })) +
-      releaseDocument({
-        name: "v1",
-        environment: "dev",
-        service: "web",
-        version: "1.0.0",
-        artifact: await buildArtifact(w.dir, "svc-1.0.0"),
-        strategy: "{canary: {steps: []}}",
-      }),
+      (await buildRelease(w, { name: "v1", version: "1.0.0", strategy: "{canary: {steps: []}}" })),
   );
   const first = await w.waitForRun(await w.startRun("v1", "dev"), ["Succeeded", "Failed"]);
   expect(first.run.phase, JSON.stringify(first.steps)).toBe("Succeeded");
   return w;
 }
+
+const HALF = "{canary: {steps: [{setWeight: 50}]}}";
 
 /** The `rollout.driver` events of a run: one per driver action, with its log. */
 async function driverEvents(w: RolloutWorld, runId: string) {
@@ -112,29 +106,21 @@ describe("rollouts through the engine with the command driver", () => {
   it("canaries real processes through the user's scripts, with their stderr and exit codes in the run's events", async () => {
     // The tool answers before its instances are healthy: the engine must wait for them by observing.
     const w = await worldAtV1("command", 2, { TOOL_NO_WAIT: "1" });
-    const url = `http://127.0.0.1:${w.ports.web}/`;
+    const url = w.webUrl;
     expect(await version(url)).toBe("1.0.0");
     const v1 = await toolRecords(w);
     expect(v1.map((r) => `${r.version}/${r.slot}`)).toEqual(["1.0.0/stable", "1.0.0/stable"]);
 
     const load = new SteadyLoad(url, 40);
-    await w.apply(
-      releaseDocument({
-        name: "v2",
-        environment: "dev",
-        service: "web",
-        version: "2.0.0",
-        artifact: await buildArtifact(w.dir, "svc-2.0.0"),
-        strategy:
-          "{canary: {steps: [{setHeaderRoute: {header: X-Canary, value: testers}}, {pause: {}}, {setWeight: 50}, {pause: {duration: 1s}}]}}",
-      }),
-    );
+    const strategy =
+      "{canary: {steps: [{setHeaderRoute: {header: X-Canary, value: testers}}, {pause: {}}, {setWeight: 50}, {pause: {duration: 1s}}]}}";
+    await w.apply(await buildRelease(w, { name: "v2", version: "2.0.0", strategy }));
     const id = await w.startRun("v2", "dev");
-    await w.waitForStep(id, STEP, "waiting", /step 2\/4: paused until promoted/);
+    await w.waitForStep(id, ROLLOUT_STEP, "waiting", /step 2\/4: paused until promoted/);
     const tester = await fetch(url, { headers: { "x-canary": "testers" } });
     expect(await tester.json()).toMatchObject({ version: "2.0.0", slot: "canary" });
     expect(await version(url)).toBe("1.0.0");
-    await w.store.runs.signal(id, { kind: "promote", stepKey: STEP, by: "alice" }, Date.now());
+    await w.promote(id, "alice");
     const end = await w.waitForRun(id, ["Succeeded", "Failed"]);
     await load.stop();
     expect(end.run.phase, JSON.stringify(end.steps)).toBe("Succeeded");
@@ -174,25 +160,18 @@ describe("rollouts through the engine with the command driver", () => {
 
   it("fails the step with a failing deploy script's exit code and stderr, and a hung one at its timeout; stable keeps serving", async () => {
     const w = await worldAtV1("command-fail");
-    const url = `http://127.0.0.1:${w.ports.web}/`;
+    const url = w.webUrl;
     const load = new SteadyLoad(url, 30);
 
     // The team's deploy script breaks: the canary fails at its deploy and traffic stays on 1.0.0.
     await w.apply(
       (await commandDocuments(w, { deploy: ["sh", join(TOOL, "fail-deploy.sh")] })) +
-        releaseDocument({
-          name: "v2",
-          environment: "dev",
-          service: "web",
-          version: "2.0.0",
-          artifact: await buildArtifact(w.dir, "svc-2.0.0"),
-          strategy: "{canary: {steps: [{setWeight: 50}]}}",
-        }),
+        (await buildRelease(w, { name: "v2", version: "2.0.0", strategy: HALF })),
     );
     const failed = await w.waitForRun(await w.startRun("v2", "dev"), ["Succeeded", "Failed"]);
     expect(failed.run.phase).toBe("Failed");
     const argv = JSON.stringify(["sh", join(TOOL, "fail-deploy.sh")]);
-    expect(failed.steps.find((s) => s.key === STEP)?.message).toBe(
+    expect(failed.steps.find((s) => s.key === ROLLOUT_STEP)?.message).toBe(
       `rolled back: aborted (canary deploy failed: deploy command ${argv} exited with code 3: ERROR: disk quota exceeded on /srv/web); 1.0.0 serves all traffic`,
     );
     const [deployFailure] = (await driverEvents(w, failed.run.id)).filter(
@@ -214,14 +193,7 @@ describe("rollouts through the engine with the command driver", () => {
     // A deploy that hangs is ended at the Environment's timeout, with the helper it started.
     await w.apply(
       (await commandDocuments(w, { deploy: ["sh", join(TOOL, "hang-deploy.sh")], timeoutMs: 1500 })) +
-        releaseDocument({
-          name: "v3",
-          environment: "dev",
-          service: "web",
-          version: "3.0.0",
-          artifact: await buildArtifact(w.dir, "svc-3.0.0"),
-          strategy: "{canary: {steps: [{setWeight: 50}]}}",
-        }),
+        (await buildRelease(w, { name: "v3", version: "3.0.0", strategy: HALF })),
     );
     const started = Date.now();
     const hung = await w.waitForRun(await w.startRun("v3", "dev"), ["Succeeded", "Failed"]);
@@ -229,7 +201,7 @@ describe("rollouts through the engine with the command driver", () => {
     await load.stop();
     expect(hung.run.phase).toBe("Failed");
     const hangArgv = JSON.stringify(["sh", join(TOOL, "hang-deploy.sh")]);
-    expect(hung.steps.find((s) => s.key === STEP)?.message).toBe(
+    expect(hung.steps.find((s) => s.key === ROLLOUT_STEP)?.message).toBe(
       `rolled back: aborted (canary deploy failed: ${hangArgv} did not finish within 1500 ms); 1.0.0 serves all traffic`,
     );
     console.log(`hung deploy script: run failed ${seconds.toFixed(2)} s after it started (timeout 1.5 s)`);
@@ -258,19 +230,12 @@ describe("rollouts through the engine with the command driver", () => {
   // tasks runs a Python module: seconds apiece on a loaded machine, hence the generous bounds.
   it("canaries a version that an ansible-playbook against localhost deploys", async () => {
     const w = await worldAtV1("command-ansible", 1);
-    const url = `http://127.0.0.1:${w.ports.web}/`;
+    const url = w.webUrl;
     const deploy = ["sh", join(TOOL, "ansible", "ansible-deploy.sh")];
     const env = { NODE: process.execPath, PORTS_JSON: JSON.stringify({ canary: [await w.port("canary")] }) };
     await w.apply(
       (await commandDocuments(w, { deploy, env, replicas: 1, timeoutMs: 150_000 })) +
-        releaseDocument({
-          name: "v2",
-          environment: "dev",
-          service: "web",
-          version: "2.0.0",
-          artifact: await buildArtifact(w.dir, "svc-2.0.0"),
-          strategy: "{canary: {steps: [{setWeight: 50}]}}",
-        }),
+        (await buildRelease(w, { name: "v2", version: "2.0.0", strategy: HALF })),
     );
     const started = Date.now();
     const end = await w.waitForRun(await w.startRun("v2", "dev"), ["Succeeded", "Failed"], 170_000);

@@ -1,12 +1,8 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { buildApp } from "../../src/server/app.js";
-import { buildArtifact, RolloutWorld, SteadyLoad } from "./rollout-harness.js";
+import { buildArtifact, rolloutWorlds, SteadyLoad } from "./rollout-harness.js";
 
-let world: RolloutWorld | undefined;
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-});
+const worlds = rolloutWorlds();
 
 const service = (name: string) => `---
 apiVersion: upshift.dev/v1alpha1
@@ -32,10 +28,7 @@ spec:
 
 describe("a release of two services through the engine", () => {
   it("completes the healthy service while the faulty one rolls back on its own, and reports both", async () => {
-    world = await RolloutWorld.create("fleet");
-    const w = world;
-    await w.openStore();
-    w.startEngine({ minRequests: 5 });
+    const w = await worlds.start("fleet", { minRequests: 5 });
     const [web, orders] = [await w.port("web"), await w.port("orders")];
     await w.apply(`apiVersion: upshift.dev/v1alpha1
 kind: Environment

@@ -1,15 +1,15 @@
-import { existsSync } from "node:fs";
-import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { createProcessDriver } from "../../src/adapters/drivers/process/process-driver.js";
-import { NginxTrafficRouter } from "../../src/adapters/traffic/nginx/nginx-traffic-router.js";
+import { describe, expect, it } from "vitest";
 import type { TrafficRouter } from "../../src/core/traffic/traffic-router.js";
 import { rolloutTargetsFromDocuments } from "../../src/server/rollout-targets-from-documents.js";
 import {
-  buildArtifact,
+  buildRelease,
+  builtinRouter,
   deployFirstVersion,
-  RolloutWorld,
-  releaseDocument,
+  NGINX_INSTALLED,
+  nginxRouter,
+  ROLLOUT_STEP,
+  type RolloutWorld,
+  rolloutWorlds,
   SteadyLoad,
 } from "./rollout-harness.js";
 
@@ -17,15 +17,7 @@ import {
 // setHeaderRoute, Flagger's cookie match), through the engine, against real processes behind the
 // builtin router and behind nginx's map.
 
-const NGINX = "/usr/sbin/nginx";
-let world: RolloutWorld | undefined;
-let nginx: NginxTrafficRouter | undefined;
-afterEach(async () => {
-  await nginx?.stop().catch(() => {});
-  nginx = undefined;
-  await world?.close();
-  world = undefined;
-});
+const worlds = rolloutWorlds();
 
 /** Versions that answered `n` requests, counted (each request on its own connection). */
 async function versionsOf(url: string, n: number, headers: Record<string, string> = {}) {
@@ -64,40 +56,22 @@ const steps = (route: string) =>
 type RouterCase = {
   readonly name: string;
   readonly skip: boolean;
-  /** The Environment's `router:` document; may remember the router to stop it after the test. */
+  /** The Environment's `router:` document. */
   readonly document: (w: RolloutWorld) => Promise<string>;
 };
 
 const routers: RouterCase[] = [
-  {
-    name: "builtin",
-    skip: false,
-    document: async (w) =>
-      `{type: builtin, settings: {services: {web: {listen: "127.0.0.1:${await w.port("web")}"}}}}`,
-  },
-  {
-    name: "nginx",
-    skip: !existsSync(NGINX),
-    document: async (w) => {
-      const directory = join(w.dir, "nginx");
-      const statusListen = `127.0.0.1:${await w.port("status")}`;
-      const listen = `127.0.0.1:${await w.port("web")}`;
-      nginx = new NginxTrafficRouter({ directory, services: { web: { listen } }, statusListen });
-      return `{type: nginx, settings: {directory: ${directory}, statusListen: "${statusListen}", services: {web: {listen: "${listen}"}}}}`;
-    },
-  },
+  { name: "builtin", skip: false, document: builtinRouter },
+  { name: "nginx", skip: !NGINX_INSTALLED, document: nginxRouter },
 ];
 
 describe.each(routers)("canary setHeaderRoute through the engine ($name router)", (router) => {
   it.skipIf(router.skip)(
     "sends testers (header, then cookie) to the canary at weight 0, keeps the route while weight moves, clears it on promotion; abort returns all to stable",
     async () => {
-      world = await RolloutWorld.create(`header-${router.name}`);
-      const w = world;
-      await w.openStore();
-      w.startEngine({ minRequests: 5 });
+      const w = await worlds.start(`header-${router.name}`, { minRequests: 5 });
       await deployFirstVersion(w, { router: await router.document(w), strategy: "{canary: {steps: []}}" });
-      const url = `http://127.0.0.1:${w.ports.web}/`;
+      const url = w.webUrl;
       const routeOf = async () => {
         const targets = rolloutTargetsFromDocuments(w.store, { stateDir: w.stateDir });
         const r = (await targets.routerFor("dev")) as TrafficRouter;
@@ -106,18 +80,10 @@ describe.each(routers)("canary setHeaderRoute through the engine ($name router)"
       // Requests without the header must never fail, whatever the steps do.
       const load = new SteadyLoad(url, 30);
 
-      await w.apply(
-        releaseDocument({
-          name: "v2",
-          environment: "dev",
-          service: "web",
-          version: "2.0.0",
-          artifact: await buildArtifact(w.dir, "svc-2.0.0"),
-          strategy: steps("{header: X-Canary, value: testers}"),
-        }),
-      );
+      const headerRoute = steps("{header: X-Canary, value: testers}");
+      await w.apply(await buildRelease(w, { name: "v2", version: "2.0.0", strategy: headerRoute }));
       const id = await w.startRun("v2", "dev");
-      await w.waitForStep(id, "w0/rollout/web", "waiting", /step 2\/4: paused until promoted/);
+      await w.waitForStep(id, ROLLOUT_STEP, "waiting", /step 2\/4: paused until promoted/);
       // Paused at weight 0 behind the header route: testers get 2.0.0, everyone else 1.0.0.
       expect(await versionsOf(url, 10, TESTER)).toEqual({ "2.0.0": 10 });
       expect(await versionsOf(url, 20)).toEqual({ "1.0.0": 20 });
@@ -132,15 +98,15 @@ describe.each(routers)("canary setHeaderRoute through the engine ($name router)"
       });
 
       // Promoted past the pause: weight moves to 50%, testers still land on the canary.
-      await w.store.runs.signal(id, { kind: "promote", stepKey: "w0/rollout/web", by: "alice" }, Date.now());
-      await w.waitForStep(id, "w0/rollout/web", "waiting", /step 4\/4: paused until promoted/);
+      await w.promote(id, "alice");
+      await w.waitForStep(id, ROLLOUT_STEP, "waiting", /step 4\/4: paused until promoted/);
       expect((await routeOf()).weights).toEqual({ "1.0.0": 50, "2.0.0": 50 });
       expect(await versionsOf(url, 10, TESTER)).toEqual({ "2.0.0": 10 });
       const split = await versionsOf(url, 40);
       expect(Object.keys(split).sort()).toEqual(["1.0.0", "2.0.0"]);
 
       // Fully promoted: the header route is gone and 2.0.0 serves everyone.
-      await w.store.runs.signal(id, { kind: "promote", stepKey: "w0/rollout/web", by: "alice" }, Date.now());
+      await w.promote(id, "alice");
       const done = await w.waitForRun(id, ["Succeeded", "Failed"]);
       expect(done.run.phase, JSON.stringify(done.steps)).toBe("Succeeded");
       const promoted = await routeOf();
@@ -151,18 +117,10 @@ describe.each(routers)("canary setHeaderRoute through the engine ($name router)"
       expect(await versionsOf(url, 5)).toEqual({ "2.0.0": 5 });
 
       // 3.0.0 for testers by cookie, then aborted while they use it: everything returns to 2.0.0.
-      await w.apply(
-        releaseDocument({
-          name: "v3",
-          environment: "dev",
-          service: "web",
-          version: "3.0.0",
-          artifact: await buildArtifact(w.dir, "svc-3.0.0"),
-          strategy: steps("{cookie: beta, value: testers}"),
-        }),
-      );
+      const cookieRoute = steps("{cookie: beta, value: testers}");
+      await w.apply(await buildRelease(w, { name: "v3", version: "3.0.0", strategy: cookieRoute }));
       const third = await w.startRun("v3", "dev");
-      await w.waitForStep(third, "w0/rollout/web", "waiting", /step 2\/4: paused until promoted/);
+      await w.waitForStep(third, ROLLOUT_STEP, "waiting", /step 2\/4: paused until promoted/);
       expect(await versionsOf(url, 5, COOKIE_TESTER)).toEqual({ "3.0.0": 5 });
       expect(await versionsOf(url, 5, { cookie: "beta=other" })).toEqual({ "2.0.0": 5 });
       expect(await versionsOf(url, 5, TESTER)).toEqual({ "2.0.0": 5 });
@@ -193,10 +151,7 @@ describe.each(routers)("canary setHeaderRoute through the engine ($name router)"
       expect(restored.headerRoute).toBeNull();
       expect(restored.weights).toEqual({ "2.0.0": 100 });
       expect(Object.keys(restored.upstreams)).toEqual(["2.0.0"]);
-      const instances = await createProcessDriver({ stateDir: join(w.stateDir, "process") }).observe({
-        service: "web",
-        environment: "dev",
-      });
+      const instances = await w.instances();
       expect(instances.map((i) => `${i.version}/${i.slot}`)).toEqual(["2.0.0/canary", "2.0.0/canary"]);
       expect(await versionsOf(url, 5, COOKIE_TESTER)).toEqual({ "2.0.0": 5 });
 

@@ -1,40 +1,26 @@
-import { existsSync } from "node:fs";
-import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { createProcessDriver } from "../../src/adapters/drivers/process/process-driver.js";
-import { NginxTrafficRouter } from "../../src/adapters/traffic/nginx/nginx-traffic-router.js";
+import { describe, expect, it } from "vitest";
 import {
-  buildArtifact,
+  buildRelease,
+  builtinRouter,
   deployFirstVersion,
-  RolloutWorld,
-  releaseDocument,
+  NGINX_INSTALLED,
+  nginxRouter,
+  ROLLOUT_STEP,
+  type RolloutWorld,
+  rolloutWorlds,
   SteadyLoad,
 } from "./rollout-harness.js";
 
-const NGINX = "/usr/sbin/nginx";
-let world: RolloutWorld | undefined;
-let nginx: NginxTrafficRouter | undefined;
-afterEach(async () => {
-  await nginx?.stop().catch(() => {});
-  nginx = undefined;
-  await world?.close();
-  world = undefined;
-});
+const worlds = rolloutWorlds();
 
-const observe = (w: RolloutWorld, service: string) =>
-  createProcessDriver({ stateDir: join(w.stateDir, "process") }).observe({ service, environment: "dev" });
-
-/** A world with v1 of `service` deployed (an initial deploy through the engine) behind `router`. */
+/** A world with v1 of web deployed (an initial deploy through the engine) behind `router`. */
 async function worldAtV1(
   prefix: string,
   router: (w: RolloutWorld) => Promise<string>,
   strategy: string,
   options: { minRequests?: number; replicas?: number } = {},
 ) {
-  world = await RolloutWorld.create(prefix);
-  const w = world;
-  await w.openStore();
-  w.startEngine({ minRequests: options.minRequests ?? 5 });
+  const w = await worlds.start(prefix, { minRequests: options.minRequests ?? 5 });
   await deployFirstVersion(w, {
     router: await router(w),
     strategy,
@@ -43,31 +29,19 @@ async function worldAtV1(
   return w;
 }
 
-const builtin = async (w: RolloutWorld) =>
-  `{type: builtin, settings: {services: {web: {listen: "127.0.0.1:${await w.port("web")}"}}}}`;
-
 describe("strategies through the engine with real processes", () => {
   it("rolls a faulty canary back on its own: the error-rate analysis fails, traffic returns to v1 at once", async () => {
-    const w = await worldAtV1("faulty", builtin, "{canary: {steps: []}}");
-    const url = `http://127.0.0.1:${w.ports.web}/`;
+    const w = await worldAtV1("faulty", builtinRouter, "{canary: {steps: []}}");
+    const url = w.webUrl;
     const load = new SteadyLoad(url, 50);
-    const faulty = await buildArtifact(w.dir, "svc-2.0.0", { errorRate: 0.5 });
-    await w.apply(
-      releaseDocument({
-        name: "v2",
-        environment: "dev",
-        service: "web",
-        version: "2.0.0",
-        artifact: faulty,
-        strategy:
-          "{canary: {steps: [{setWeight: 20}, {analysis: {interval: 2s, count: 3}}, {setWeight: 100}]}}",
-      }),
-    );
+    const strategy =
+      "{canary: {steps: [{setWeight: 20}, {analysis: {interval: 2s, count: 3}}, {setWeight: 100}]}}";
+    await w.apply(await buildRelease(w, { name: "v2", version: "2.0.0", strategy, errorRate: 0.5 }));
     const id = await w.startRun("v2", "dev");
     const end = await w.waitForRun(id, ["Succeeded", "Failed"]);
     await load.stop();
     expect(end.run.phase).toBe("Failed");
-    const step = end.steps.find((s) => s.key === "w0/rollout/web");
+    const step = end.steps.find((s) => s.key === ROLLOUT_STEP);
     expect(step?.message).toMatch(
       /rolled back: aborted \(analysis at step 2\/3 failed\); 1\.0\.0 serves all traffic/,
     );
@@ -83,7 +57,7 @@ describe("strategies through the engine with real processes", () => {
     // The canary took its 20% and failed about half of it; nothing else failed.
     expect(load.byVersion["2.0.0"]?.failed ?? 0).toBeGreaterThan(0);
     expect(load.failedOutside("2.0.0"), load.errors.join("\n")).toBe(0);
-    expect((await observe(w, "web")).map((i) => `${i.version}/${i.slot}`).sort()).toEqual([
+    expect((await w.instances()).map((i) => `${i.version}/${i.slot}`).sort()).toEqual([
       "1.0.0/stable",
       "1.0.0/stable",
     ]);
@@ -92,22 +66,13 @@ describe("strategies through the engine with real processes", () => {
 
   it("pauses a canary whose analysis is inconclusive (too little traffic) until a person promotes it", async () => {
     // No load at all and a high minimum: every measurement is too thin to judge.
-    const w = await worldAtV1("inconclusive", builtin, "{canary: {steps: []}}", { minRequests: 1000 });
-    const v2 = await buildArtifact(w.dir, "svc-2.0.0");
-    await w.apply(
-      releaseDocument({
-        name: "v2",
-        environment: "dev",
-        service: "web",
-        version: "2.0.0",
-        artifact: v2,
-        strategy: "{canary: {steps: [{setWeight: 10}, {analysis: {interval: 1s, count: 1}}]}}",
-      }),
-    );
+    const w = await worldAtV1("inconclusive", builtinRouter, "{canary: {steps: []}}", { minRequests: 1000 });
+    const strategy = "{canary: {steps: [{setWeight: 10}, {analysis: {interval: 1s, count: 1}}]}}";
+    await w.apply(await buildRelease(w, { name: "v2", version: "2.0.0", strategy }));
     const id = await w.startRun("v2", "dev");
     const paused = await w.waitForStep(
       id,
-      "w0/rollout/web",
+      ROLLOUT_STEP,
       "waiting",
       /analysis inconclusive; promote or abort/,
     );
@@ -115,85 +80,54 @@ describe("strategies through the engine with real processes", () => {
     expect(JSON.stringify(paused.output.analysisReports)).toMatch(
       /1 of 1 measurements had fewer than 1000 requests/,
     );
-    await w.store.runs.signal(id, { kind: "promote", stepKey: "w0/rollout/web", by: "alice" }, Date.now());
+    await w.promote(id, "alice");
     const end = await w.waitForRun(id, ["Succeeded", "Failed"]);
     expect(end.run.phase, JSON.stringify(end.steps)).toBe("Succeeded");
-    expect(await (await fetch(`http://127.0.0.1:${w.ports.web}/`)).json()).toMatchObject({
+    expect(await (await fetch(w.webUrl)).json()).toMatchObject({
       version: "2.0.0",
     });
   }, 60_000);
 
   it("rolls 3 replicas one at a time (rolling) under steady load without a failed request", async () => {
-    const w = await worldAtV1("rolling", builtin, "{rolling: {batchSize: 1, maxUnavailable: 0}}", {
+    const w = await worldAtV1("rolling", builtinRouter, "{rolling: {batchSize: 1, maxUnavailable: 0}}", {
       replicas: 3,
     });
-    const url = `http://127.0.0.1:${w.ports.web}/`;
-    expect((await observe(w, "web")).map((i) => `${i.version}/${i.slot}`)).toEqual([
+    const url = w.webUrl;
+    expect((await w.instances()).map((i) => `${i.version}/${i.slot}`)).toEqual([
       "1.0.0/a",
       "1.0.0/a",
       "1.0.0/a",
     ]);
     const load = new SteadyLoad(url, 50);
-    const v2 = await buildArtifact(w.dir, "svc-2.0.0");
-    await w.apply(
-      releaseDocument({
-        name: "v2",
-        environment: "dev",
-        service: "web",
-        version: "2.0.0",
-        artifact: v2,
-        strategy: "{rolling: {batchSize: 1, maxUnavailable: 0}}",
-      }),
-    );
+    const strategy = "{rolling: {batchSize: 1, maxUnavailable: 0}}";
+    await w.apply(await buildRelease(w, { name: "v2", version: "2.0.0", strategy }));
     const end = await w.waitForRun(await w.startRun("v2", "dev"), ["Succeeded", "Failed"]);
     await load.stop();
     expect(end.run.phase, JSON.stringify(end.steps)).toBe("Succeeded");
     expect(load.failedOutside("none"), load.errors.join("\n")).toBe(0);
     expect(load.byVersion["1.0.0"]?.ok ?? 0).toBeGreaterThan(0);
     expect(load.byVersion["2.0.0"]?.ok ?? 0).toBeGreaterThan(0);
-    expect((await observe(w, "web")).map((i) => `${i.version}/${i.slot}/${i.health}`)).toEqual([
+    expect((await w.instances()).map((i) => `${i.version}/${i.slot}/${i.health}`)).toEqual([
       "2.0.0/b/healthy",
       "2.0.0/b/healthy",
       "2.0.0/b/healthy",
     ]);
   }, 60_000);
 
-  it.skipIf(!existsSync(NGINX))(
+  it.skipIf(!NGINX_INSTALLED)(
     "switches blue-green behind nginx, and a rollback during the scale-down delay switches back",
     async () => {
-      let nginxDir = "";
-      let services = {};
-      let statusListen = "";
-      const w = await worldAtV1(
-        "bluegreen",
-        async (x) => {
-          nginxDir = join(x.dir, "nginx");
-          statusListen = `127.0.0.1:${await x.port("status")}`;
-          services = { web: { listen: `127.0.0.1:${await x.port("web")}` } };
-          nginx = new NginxTrafficRouter({ directory: nginxDir, services, statusListen });
-          return `{type: nginx, settings: {directory: ${nginxDir}, statusListen: "${statusListen}", services: {web: {listen: "127.0.0.1:${await x.port("web")}"}}}}`;
-        },
-        "{blueGreen: {}}",
-      );
-      const url = `http://127.0.0.1:${w.ports.web}/`;
+      const w = await worldAtV1("bluegreen", nginxRouter, "{blueGreen: {}}");
+      const url = w.webUrl;
       expect(await (await fetch(url)).json()).toMatchObject({ version: "1.0.0", slot: "blue" });
       const load = new SteadyLoad(url, 50);
-      const v2 = await buildArtifact(w.dir, "svc-2.0.0");
-      await w.apply(
-        releaseDocument({
-          name: "v2",
-          environment: "dev",
-          service: "web",
-          version: "2.0.0",
-          artifact: v2,
-          strategy: "{blueGreen: {scaleDownDelay: 30s}}",
-        }),
-      );
+      const strategy = "{blueGreen: {scaleDownDelay: 30s}}";
+      await w.apply(await buildRelease(w, { name: "v2", version: "2.0.0", strategy }));
       const id = await w.startRun("v2", "dev");
       // Switched: all traffic on green, blue kept for the delay.
       await w.waitForCheckpoint(
         id,
-        "w0/rollout/web",
+        ROLLOUT_STEP,
         (o) => (o.state as { state?: { kind?: string } } | undefined)?.state?.kind === "scaleDownDelay",
       );
       const deadline = Date.now() + 20_000;
@@ -203,7 +137,7 @@ describe("strategies through the engine with real processes", () => {
       )
         await new Promise((r) => setTimeout(r, 100));
       expect(await (await fetch(url)).json()).toMatchObject({ version: "2.0.0", slot: "green" });
-      expect((await observe(w, "web")).map((i) => `${i.version}/${i.slot}`).sort()).toEqual([
+      expect((await w.instances()).map((i) => `${i.version}/${i.slot}`).sort()).toEqual([
         "1.0.0/blue",
         "1.0.0/blue",
         "2.0.0/green",
@@ -216,7 +150,7 @@ describe("strategies through the engine with real processes", () => {
       expect(await (await fetch(url)).json()).toMatchObject({ version: "1.0.0", slot: "blue" });
       expect(load.failedOutside("none"), load.errors.join("\n")).toBe(0);
       expect(load.byVersion["2.0.0"]?.ok ?? 0).toBeGreaterThan(0);
-      expect((await observe(w, "web")).map((i) => `${i.version}/${i.slot}`)).toEqual([
+      expect((await w.instances()).map((i) => `${i.version}/${i.slot}`)).toEqual([
         "1.0.0/blue",
         "1.0.0/blue",
       ]);

@@ -1,16 +1,25 @@
+import { existsSync } from "node:fs";
 import { cp, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import http from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { afterEach, expect } from "vitest";
 import { digestOfPath } from "../../src/adapters/drivers/process/artifact-digest.js";
 import { findFreePort } from "../../src/adapters/drivers/process/free-port.js";
+import { createProcessDriver } from "../../src/adapters/drivers/process/process-driver.js";
+import { NginxTrafficRouter } from "../../src/adapters/traffic/nginx/nginx-traffic-router.js";
+import type { Instance } from "../../src/core/rollout/driver-port.js";
 import type { RunPhase } from "../../src/core/run/run-phase.js";
 import { type EngineOptions, startEngine } from "../../src/server/engine-runtime.js";
 import { runPlanFromStore } from "../../src/server/routes/plans.js";
 import { openStore, type Store } from "../../src/store/store.js";
 
 export const SERVICE_DIR = new URL("./fixtures/versioned-service/", import.meta.url).pathname;
+/** Whether nginx is installed here (Debian's path): the nginx cases skip without it. */
+export const NGINX_INSTALLED = existsSync("/usr/sbin/nginx");
+/** The rollout step of `web` in the plans of these tests (one wave, one service). */
+export const ROLLOUT_STEP = "w0/rollout/web";
 
 /** A build of the test service: its directory and tree digest; `errorRate` makes it faulty. */
 export async function buildArtifact(
@@ -29,6 +38,7 @@ export class RolloutWorld {
   store!: Store;
   engine: ReturnType<typeof startEngine> | undefined;
   readonly ports: Record<string, number> = {};
+  private readonly closers: (() => Promise<void>)[] = [];
   private constructor(readonly dir: string) {}
 
   static async create(prefix: string): Promise<RolloutWorld> {
@@ -56,6 +66,16 @@ export class RolloutWorld {
     });
   }
 
+  /** Where `web` answers behind its router. */
+  get webUrl(): string {
+    return `http://127.0.0.1:${this.ports.web}/`;
+  }
+
+  /** Something to stop before the world closes (a router the engine started, say). */
+  onClose(stop: () => Promise<void>): void {
+    this.closers.push(stop);
+  }
+
   async port(service: string): Promise<number> {
     const port = this.ports[service] ?? (await findFreePort("127.0.0.1"));
     this.ports[service] = port;
@@ -69,6 +89,19 @@ export class RolloutWorld {
   async startRun(release: string, environment: string): Promise<string> {
     const plan = await runPlanFromStore(this.store, release, environment);
     return (await this.store.runs.createRun(plan, { startedBy: "test", now: Date.now() })).id;
+  }
+
+  /** Lets a paused rollout step go on, as `upshift run promote` does. */
+  async promote(id: string, by: string, stepKey = ROLLOUT_STEP): Promise<void> {
+    await this.store.runs.signal(id, { kind: "promote", stepKey, by }, Date.now());
+  }
+
+  /** The process driver's instances of `service` in dev, as it observes them. */
+  instances(service = "web"): Promise<readonly Instance[]> {
+    return createProcessDriver({ stateDir: join(this.stateDir, "process") }).observe({
+      service,
+      environment: "dev",
+    });
   }
 
   /** Waits until the run is in one of `phases` (or fails the test after `timeoutMs`). */
@@ -114,8 +147,12 @@ export class RolloutWorld {
     }
   }
 
-  /** Stops the engine and store, kills every instance and router it recorded, removes the files. */
+  /**
+   * Runs what `onClose` was given, stops the engine and store, kills every instance and router it
+   * recorded, removes the files.
+   */
   async close(): Promise<void> {
+    for (const stop of this.closers) await stop();
     await this.engine?.worker.halt();
     await this.store?.close();
     for (const pid of await recordedPids(this.dir)) {
@@ -131,6 +168,36 @@ export class RolloutWorld {
     }
     await rm(this.dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The world of each test in the calling file, closed after the test; after-hooks the file
+ * registers later run before this one (vitest runs them as a stack), so they see it still up.
+ */
+export function rolloutWorlds(): {
+  /** A world with its store open and no engine (a test that runs the engine elsewhere). */
+  open(prefix: string): Promise<RolloutWorld>;
+  /** A world with its store open and the engine running in this process. */
+  start(prefix: string, options?: EngineOptions): Promise<RolloutWorld>;
+} {
+  let current: RolloutWorld | undefined;
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  const open = async (prefix: string) => {
+    current = await RolloutWorld.create(prefix);
+    await current.openStore();
+    return current;
+  };
+  return {
+    open,
+    async start(prefix, options = {}) {
+      const w = await open(prefix);
+      w.startEngine(options);
+      return w;
+    },
+  };
 }
 
 /** Every pid recorded under a directory (instance records and router pid files). */
@@ -230,6 +297,34 @@ export class SteadyLoad {
   }
 }
 
+/** The Environment's `router:` document: the builtin router, with `web` on a port of its own. */
+export async function builtinRouter(w: RolloutWorld): Promise<string> {
+  return `{type: builtin, settings: {services: {web: {listen: "127.0.0.1:${await w.port("web")}"}}}}`;
+}
+
+/** The Environment's `router:` document: nginx, with `web` on a port of its own; stopped as the world closes. */
+export async function nginxRouter(w: RolloutWorld): Promise<string> {
+  const directory = join(w.dir, "nginx");
+  const statusListen = `127.0.0.1:${await w.port("status")}`;
+  const listen = `127.0.0.1:${await w.port("web")}`;
+  const nginx = new NginxTrafficRouter({ directory, services: { web: { listen } }, statusListen });
+  w.onClose(() => nginx.stop().catch(() => {}));
+  return `{type: nginx, settings: {directory: ${directory}, statusListen: "${statusListen}", services: {web: {listen: "${listen}"}}}}`;
+}
+
+/** Environment dev and Service web on the process driver behind the builtin router, nothing deployed yet. */
+export async function builtinFleet(w: RolloutWorld, replicas: number): Promise<string> {
+  return fleetDocuments({
+    environment: "dev",
+    service: "web",
+    // Nothing runs yet: the Service's current version is one that was never deployed.
+    version: "0.0.0",
+    stateDir: w.stateDir,
+    replicas,
+    router: await builtinRouter(w),
+  });
+}
+
 /** Environment, Service and Release documents of one service on the process driver. */
 export function fleetDocuments(o: {
   readonly environment: string;
@@ -256,11 +351,11 @@ spec:
 `;
 }
 
-/** A Release of one change. */
+/** A Release of one change (of web in dev unless told otherwise). */
 export function releaseDocument(o: {
   readonly name: string;
-  readonly environment: string;
-  readonly service: string;
+  readonly environment?: string;
+  readonly service?: string;
   readonly version: string;
   readonly artifact: { path: string; digest: string };
   readonly strategy: string;
@@ -270,23 +365,39 @@ apiVersion: upshift.dev/v1alpha1
 kind: Release
 metadata: {name: ${o.name}}
 spec:
-  environments: [${o.environment}]
+  environments: [${o.environment ?? "dev"}]
   changes:
-    - service: ${o.service}
+    - service: ${o.service ?? "web"}
       version: ${o.version}
       artifact: {uri: ${JSON.stringify(o.artifact.path)}, digest: ${JSON.stringify(o.artifact.digest)}}
       strategy: ${o.strategy}
 `;
 }
 
+/** A Release of web in dev whose artifact is a fresh build of the test service (faulty with `errorRate`). */
+export async function buildRelease(
+  w: RolloutWorld,
+  o: {
+    readonly name: string;
+    readonly version: string;
+    readonly strategy: string;
+    readonly errorRate?: number;
+  },
+): Promise<string> {
+  const behaviour = o.errorRate === undefined ? {} : { errorRate: o.errorRate };
+  const artifact = await buildArtifact(w.dir, `svc-${o.version}`, behaviour);
+  return releaseDocument({ name: o.name, version: o.version, artifact, strategy: o.strategy });
+}
+
 /**
  * Deploys 1.0.0 of `web` from nothing through the engine (an initial deploy) behind `router` (an
- * Environment's `router:` document); the world's store and engine must be started.
+ * Environment's `router:` document), expecting its run to succeed; the world's store and engine
+ * must be started. Returns the 1.0.0 build.
  */
 export async function deployFirstVersion(
   w: RolloutWorld,
   o: { readonly router: string; readonly strategy: string; readonly replicas?: number },
-): Promise<void> {
+): Promise<{ path: string; digest: string }> {
   const v1 = await buildArtifact(w.dir, "svc-1.0.0");
   const docs = fleetDocuments({
     environment: "dev",
@@ -296,18 +407,10 @@ export async function deployFirstVersion(
     replicas: o.replicas ?? 2,
     router: o.router,
   });
-  await w.apply(
-    docs +
-      releaseDocument({
-        name: "v1",
-        environment: "dev",
-        service: "web",
-        version: "1.0.0",
-        artifact: v1,
-        strategy: o.strategy,
-      }),
-  );
+  await w.apply(docs + releaseDocument({ name: "v1", version: "1.0.0", artifact: v1, strategy: o.strategy }));
   const run = await w.waitForRun(await w.startRun("v1", "dev"), ["Succeeded", "Failed"]);
-  if (run.run.phase !== "Succeeded")
-    throw new Error(`the first deploy of web 1.0.0 failed: ${JSON.stringify(run.steps, null, 1)}`);
+  expect(run.run.phase, `the first deploy of web 1.0.0: ${JSON.stringify(run.steps, null, 1)}`).toBe(
+    "Succeeded",
+  );
+  return v1;
 }
