@@ -1,8 +1,11 @@
 // npm run bench:router — the same HTTP service reached three ways in one run: straight (the
 // baseline), through the builtin router and through the nginx router, both splitting 90/10 between
-// two upstream versions. Each target gets 5 s at a fixed 1,000 req/s (autocannon overallRate) and
-// 5 s at maximum throughput. Target (issue 5): the builtin router adds < 2 ms at p99 at 1,000 req/s.
-// On a shared machine latencies follow the scheduler more than the code, so the run also reports
+// two upstream versions. At a fixed 1,000 req/s (autocannon overallRate) the three targets take
+// turns, ROUNDS rounds of ROUND_SECONDS each, and each target's latencies are pooled over its
+// rounds: on this virtual machine a single 5 s run's p99 moved between 0.8 and 4.2 ms for the very
+// same direct target, so one run per target mostly compared moments, not targets. Then each target
+// gets 5 s at maximum throughput. Target (issue 5): the builtin router adds < 2 ms at p99 at
+// 1,000 req/s. On a shared machine latencies follow the scheduler more than the code, so the run also reports
 // CPU time per request of each proxy process (from /proc, Linux only), which contention does not
 // inflate much. Latencies are autocannon's per-response times (float ms, from its `response` event), since its
 // own histogram rounds to whole milliseconds.
@@ -18,6 +21,8 @@ import { verdict } from "./measure.js";
 
 const RUN_SECONDS = 5;
 const FIXED_RATE = 1_000;
+const ROUNDS = 6;
+const ROUND_SECONDS = 3;
 
 // The service: two versions in a child process of their own, so the load generator does not share
 // an event loop with what it measures.
@@ -81,12 +86,36 @@ interface RunFigures {
 const percentile = (sorted: Float64Array, q: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
 
+/** One run's raw measurements. */
+interface Sample {
+  readonly latencies: readonly number[];
+  readonly requests: number;
+  readonly seconds: number;
+  readonly cpuSeconds: number;
+  readonly errors: number;
+}
+
+/** The figures of one or more runs of a target, latencies pooled. */
+function figuresOf(samples: readonly Sample[]): RunFigures {
+  const sorted = Float64Array.from(samples.flatMap((s) => s.latencies)).sort();
+  const requests = samples.reduce((n, s) => n + s.requests, 0);
+  const seconds = samples.reduce((n, s) => n + s.seconds, 0);
+  const cpu = samples.reduce((n, s) => n + s.cpuSeconds, 0);
+  return {
+    requestsPerSecond: requests / seconds,
+    cpuMicroseconds: (cpu / Math.max(1, requests)) * 1e6,
+    p50: percentile(sorted, 0.5),
+    p99: percentile(sorted, 0.99),
+    errors: samples.reduce((n, s) => n + s.errors, 0),
+  };
+}
+
 async function load(
   url: string,
   seconds: number,
   rate: number | null,
   pids: readonly number[] = [],
-): Promise<RunFigures> {
+): Promise<Sample> {
   const latencies: number[] = [];
   const cpuBefore = cpuSeconds(pids);
   const instance = autocannon({
@@ -103,13 +132,11 @@ async function load(
     },
   );
   const result = await instance;
-  const cpu = cpuSeconds(pids) - cpuBefore;
-  const sorted = Float64Array.from(latencies).sort();
   return {
-    requestsPerSecond: result.requests.total / seconds,
-    cpuMicroseconds: (cpu / Math.max(1, result.requests.total)) * 1e6,
-    p50: percentile(sorted, 0.5),
-    p99: percentile(sorted, 0.99),
+    latencies,
+    requests: result.requests.total,
+    seconds,
+    cpuSeconds: cpuSeconds(pids) - cpuBefore,
     errors: result.errors + result.timeouts + result.non2xx,
   };
 }
@@ -149,13 +176,17 @@ async function main(): Promise<void> {
     ];
     console.log(`load average before: ${loadAverage()} on ${availableParallelism()} cores`);
     console.log(
-      `router benchmark: ${RUN_SECONDS} s per run, 10 connections at ${FIXED_RATE} req/s, 32 at max`,
+      `router benchmark: 10 connections at ${FIXED_RATE} req/s, ${ROUNDS} rounds of ${ROUND_SECONDS} s per target taken in turns; 32 connections at max, ${RUN_SECONDS} s`,
     );
     for (const t of targets) await load(t.url, 2, null); // warm pools, and let V8 optimize the hot paths
-    const fixed = new Map<string, RunFigures>();
+    const rounds = new Map<string, Sample[]>(targets.map((t) => [t.name, []]));
+    for (let r = 0; r < ROUNDS; r++)
+      for (const t of targets) rounds.get(t.name)?.push(await load(t.url, ROUND_SECONDS, FIXED_RATE, t.pids));
+    const fixed = new Map<string, RunFigures>(
+      targets.map((t) => [t.name, figuresOf(rounds.get(t.name) ?? [])]),
+    );
     const max = new Map<string, RunFigures>();
-    for (const t of targets) fixed.set(t.name, await load(t.url, RUN_SECONDS, FIXED_RATE, t.pids));
-    for (const t of targets) max.set(t.name, await load(t.url, RUN_SECONDS, null, t.pids));
+    for (const t of targets) max.set(t.name, figuresOf([await load(t.url, RUN_SECONDS, null, t.pids)]));
 
     for (const [label, figures] of [
       [`at ${FIXED_RATE} req/s`, fixed],
