@@ -1,3 +1,4 @@
+import { type AddressInfo, createServer, type Server, type Socket } from "node:net";
 import amqp from "amqplib";
 import { AckPolicy, connect, type NatsConnection } from "nats";
 import { createClient } from "redis";
@@ -180,5 +181,61 @@ describe("Redis list and stream length (real server)", () => {
       timeoutMs: 1_000,
     });
     expect((await check.run()).kind).toBe("error");
+  });
+});
+
+describe("queue checks stop when their step is stopped", () => {
+  // A server that accepts connections and never says a word: each client waits for its greeting
+  // or its reply until its own 10 s timeout unless the step's abort signal ends the wait.
+  let silent: Server;
+  let port: number;
+  const sockets = new Set<Socket>();
+  beforeAll(async () => {
+    silent = createServer((socket) => {
+      sockets.add(socket);
+      socket.on("close", () => sockets.delete(socket));
+      socket.on("error", () => {});
+    });
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    port = (silent.address() as AddressInfo).port;
+  });
+  afterAll(async () => {
+    for (const socket of sockets) socket.destroy();
+    await new Promise((resolve) => silent.close(resolve));
+  });
+
+  const checks = () => [
+    natsConsumerCheck({
+      servers: `nats://127.0.0.1:${port}`,
+      stream: "s",
+      consumer: "c",
+      pending: { max: 1 },
+    }),
+    redisLengthCheck({ url: `redis://127.0.0.1:${port}`, key: "k", length: { max: 1 } }),
+    rabbitmqQueueCheck({ url: `amqp://guest:guest@127.0.0.1:${port}`, queue: "q", messages: { max: 1 } }),
+  ];
+
+  for (const index of [0, 1, 2]) {
+    it(`${["NATS", "Redis", "RabbitMQ"][index]}: an error as soon as the step is aborted, not at the 10 s timeout`, async () => {
+      const check = checks()[index] as ReturnType<typeof redisLengthCheck>;
+      const controller = new AbortController();
+      const started = Date.now();
+      setTimeout(() => controller.abort(new Error("run canceled")), 300);
+      const outcome = await check.run(controller.signal);
+      const elapsed = Date.now() - started;
+      expect(outcome).toMatchObject({ kind: "error", message: expect.stringContaining("run canceled") });
+      expect(elapsed).toBeGreaterThanOrEqual(250);
+      expect(elapsed).toBeLessThan(3_000);
+    });
+  }
+
+  it("does not start at all when the step is already aborted", async () => {
+    const controller = new AbortController();
+    controller.abort(new Error("run canceled"));
+    for (const check of checks())
+      expect(await check.run(controller.signal)).toMatchObject({
+        kind: "error",
+        message: expect.stringContaining("run canceled"),
+      });
   });
 });

@@ -6,6 +6,7 @@
 import amqp from "amqplib";
 import { type Bound, checkBounds } from "../../core/analysis/check-bounds.js";
 import type { Check, CheckOutcome } from "../../core/analysis/check-outcome.js";
+import { abortable } from "./abortable.js";
 
 export interface RabbitmqQueueCheckOptions {
   /** amqp://user:password@host:5672/vhost */
@@ -22,15 +23,19 @@ export function rabbitmqQueueCheck(options: RabbitmqQueueCheckOptions): Check {
   return {
     kind: "rabbitmq-queue",
     name: options.queue,
-    async run(): Promise<CheckOutcome> {
+    async run(signal?: AbortSignal): Promise<CheckOutcome> {
       let connection: amqp.ChannelModel | undefined;
       try {
-        connection = await amqp.connect(options.url, { timeout: options.timeoutMs ?? 10_000 });
+        connection = await abortable(
+          amqp.connect(options.url, { timeout: options.timeoutMs ?? 10_000 }),
+          signal,
+          (late) => late.close(),
+        );
         // checkQueue on a missing queue closes its channel with 404; the connection survives.
         connection.on("error", () => {});
-        const channel = await connection.createChannel();
+        const channel = await abortable(connection.createChannel(), signal);
         channel.on("error", () => {});
-        const { messageCount, consumerCount } = await channel.checkQueue(options.queue);
+        const { messageCount, consumerCount } = await abortable(channel.checkQueue(options.queue), signal);
         return checkBounds(
           subject,
           { messages: messageCount, consumers: consumerCount },

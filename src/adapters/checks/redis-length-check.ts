@@ -6,6 +6,7 @@
 import { createClient } from "redis";
 import { type Bound, checkBounds } from "../../core/analysis/check-bounds.js";
 import type { Check, CheckOutcome } from "../../core/analysis/check-outcome.js";
+import { abortable } from "./abortable.js";
 
 export interface RedisLengthCheckOptions {
   /** redis://host:6379/db */
@@ -24,21 +25,21 @@ export function redisLengthCheck(options: RedisLengthCheckOptions): Check {
   return {
     kind: "redis-length",
     name: options.key,
-    async run(): Promise<CheckOutcome> {
+    async run(signal?: AbortSignal): Promise<CheckOutcome> {
       const client = createClient({
         url: options.url,
         socket: { connectTimeout: options.timeoutMs ?? 10_000, reconnectStrategy: false },
       });
       client.on("error", () => {});
       try {
-        await client.connect();
-        const type = await client.type(options.key);
+        await abortable(client.connect(), signal);
+        const type = await abortable(client.type(options.key), signal);
         const observed: Record<string, number> = {};
-        if (type === "list") observed.length = await client.lLen(options.key);
+        if (type === "list") observed.length = await abortable(client.lLen(options.key), signal);
         else if (type === "stream") {
-          observed.length = await client.xLen(options.key);
+          observed.length = await abortable(client.xLen(options.key), signal);
           if (options.group !== undefined) {
-            const groups = await client.xInfoGroups(options.key);
+            const groups = await abortable(client.xInfoGroups(options.key), signal);
             const group = groups.find((g) => String(g.name) === options.group);
             if (group === undefined)
               return {
@@ -64,7 +65,14 @@ export function redisLengthCheck(options: RedisLengthCheckOptions): Check {
       } catch (error) {
         return { kind: "error", message: `${subject}: ${(error as Error).message}`, evidence: {} };
       } finally {
-        if (client.isOpen) await client.close().catch(() => {});
+        // After an abort the client may still be connecting or waiting for a reply: drop it.
+        if (signal?.aborted) {
+          try {
+            client.destroy();
+          } catch {
+            // already closed
+          }
+        } else if (client.isOpen) await client.close().catch(() => {});
       }
     },
   };

@@ -110,7 +110,7 @@ export function rolloutHandler(
           output: { ...cp },
           message: `nothing to return: neither ${input.to} nor ${input.from} of ${service} runs in ${ctx.environment}`,
         };
-      return drive(ctx, targets, service, target, analysis, cp, events);
+      return drive(ctx, service, target, analysis, cp, events);
     },
   };
 }
@@ -161,7 +161,6 @@ async function choose(
 
 async function drive(
   ctx: StepContext,
-  targets: RolloutTargets,
   service: string,
   target: RolloutTarget,
   analysis: RolloutAnalysisExecutor,
