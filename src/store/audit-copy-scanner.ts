@@ -1,6 +1,16 @@
 import { hash as digest } from "node:crypto";
 import type { ChainPoint } from "../core/audit/audit-entry.js";
 
+/** Where a scanner stands, as plain data. */
+export interface ScanState {
+  readonly seq: number;
+  readonly verified: number;
+  readonly last: string;
+  readonly beforeLast: string | undefined;
+  /** The prev_hash the first row claimed (a scanner started without a known hash). */
+  readonly startPrev: string | undefined;
+}
+
 /**
  * Verifies audit records as PostgreSQL's COPY TO STDOUT (text format) sends them, one row per
  * message: `seq, prev_hash, action, actor, at, subject, data, hash`, tab-separated, newline-ended.
@@ -15,16 +25,6 @@ import type { ChainPoint } from "../core/audit/audit-entry.js";
  * cannot vouch for (anything unexpected, a broken link, a hash that differs, the anchor's sequence)
  * it stops, and the caller asks the core's exact check, which names what is wrong.
  */
-/** Where a scanner stands, as plain data. */
-export interface ScanState {
-  readonly seq: number;
-  readonly verified: number;
-  readonly last: string;
-  readonly beforeLast: string | undefined;
-  /** The prev_hash the first row claimed (a scanner started without a known hash). */
-  readonly startPrev: string | undefined;
-}
-
 export class CopyChainScanner {
   /** Sequence number of the last record vouched for (or of the start). */
   seq: number;
