@@ -60,4 +60,40 @@ describe("sample preparation", () => {
     const extremes = Float64Array.from([-Number.MAX_VALUE, 5e-324, -0, 1, Number.MAX_VALUE, 2, 3]);
     expect(prepareSamples(extremes, "remove", undefined)).toMatchObject({ received: 7, missing: 0 });
   });
+
+  it("finds NaN of either sign and any payload, and infinities, in arrays the radix sort takes", () => {
+    // Checked against filtering by Number.isFinite, on seeded random arrays past the radix threshold.
+    let state = 7;
+    const next = () => {
+      state = (Math.imul(state, 1_103_515_245) + 12_345) | 0;
+      return (state >>> 0) / 4_294_967_296;
+    };
+    const view = new DataView(new ArrayBuffer(8));
+    const nan = (negative: boolean) => {
+      view.setUint32(0, (negative ? 0xfff00000 : 0x7ff00000) | (1 + Math.floor(next() * 0xfffff)));
+      view.setUint32(4, Math.floor(next() * 0xffffffff));
+      return view.getFloat64(0);
+    };
+    const specials = [
+      () => nan(false),
+      () => nan(true),
+      () => Number.POSITIVE_INFINITY,
+      () => Number.NEGATIVE_INFINITY,
+    ];
+    for (let round = 0; round < 200; round++) {
+      const n = 512 + Math.floor(next() * 3000);
+      const values = Float64Array.from({ length: n }, () => (next() - 0.5) * 10 ** Math.floor(next() * 12));
+      const bad = round % 5 === 0 ? 0 : 1 + Math.floor(next() * 4);
+      for (let k = 0; k < bad; k++)
+        values[Math.floor(next() * n)] = (specials[Math.floor(next() * 4)] as () => number)();
+      const finite = Array.from(values).filter(Number.isFinite);
+      for (const strategy of ["remove", "replace"] as const) {
+        const prepared = prepareSamples(values, strategy, undefined);
+        const expected =
+          strategy === "remove" ? finite : [...finite, ...Array<number>(n - finite.length).fill(0)];
+        expect(prepared.missing, `round ${round}`).toBe(n - finite.length);
+        expect(Array.from(prepared.sorted), `round ${round}`).toEqual(expected.sort((a, b) => a - b));
+      }
+    }
+  });
 });
