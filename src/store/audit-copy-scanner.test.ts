@@ -43,7 +43,7 @@ function chain(texts: readonly string[]): StoredAuditRecord[] {
 }
 
 const scan = (records: readonly StoredAuditRecord[], anchorSeq?: number) => {
-  const scanner = new CopyChainScanner(GENESIS, undefined, anchorSeq);
+  const scanner = new CopyChainScanner(GENESIS, anchorSeq);
   for (const r of records) if (!scanner.row(copyRow(r))) break;
   return scanner;
 };
@@ -109,12 +109,12 @@ describe("the COPY chain scanner", () => {
       "",
     ];
     for (const row of bad) {
-      const scanner = new CopyChainScanner(GENESIS, undefined);
+      const scanner = new CopyChainScanner(GENESIS);
       expect(scanner.row(Buffer.from(row, "utf8")), JSON.stringify(row)).toBe(false);
       expect(scanner.verified).toBe(0);
       expect(scanner.point()).toEqual({ last: GENESIS, beforeLastHash: undefined });
     }
-    expect(new CopyChainScanner(GENESIS, undefined).row(Buffer.from(good, "utf8"))).toBe(true);
+    expect(new CopyChainScanner(GENESIS).row(Buffer.from(good, "utf8"))).toBe(true);
   });
 
   it("continues after a record the caller accepted, and across a split", () => {
@@ -125,14 +125,14 @@ describe("the COPY chain scanner", () => {
       StoredAuditRecord,
       StoredAuditRecord,
     ];
-    const scanner = new CopyChainScanner(GENESIS, undefined);
+    const scanner = new CopyChainScanner(GENESIS);
     scanner.row(copyRow(r1));
     expect(scanner.row(Buffer.from("garbage\n"))).toBe(false);
     scanner.accept(2, r2.hash);
     expect(scanner.row(copyRow(r3))).toBe(true);
     expect(scanner.point()).toEqual({ last: { seq: 3, hash: r3.hash }, beforeLastHash: r2.hash });
     // The second half starts from the prev_hash its first row claims, and reports that claim.
-    const second = new CopyChainScanner({ seq: 3, hash: undefined }, undefined);
+    const second = new CopyChainScanner({ seq: 3, hash: undefined });
     for (const r of records.slice(3)) second.row(copyRow(r));
     expect(second.state()).toMatchObject({ seq: 6, verified: 3, startPrev: r3.hash });
     scanner.adopt(second.state());

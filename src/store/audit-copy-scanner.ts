@@ -33,29 +33,24 @@ export class CopyChainScanner {
   stopped = false;
   /** The prev_hash the first row claimed, when the scanner was started without a known hash. */
   startPrev: string | undefined;
+  /** The last hash (the start's until a record is vouched for); `beforeLast` the one before it. */
   private last = Buffer.alloc(64);
   private beforeLast = Buffer.alloc(64);
-  private hasLast: boolean;
-  private hasBeforeLast: boolean;
   private scratch = Buffer.allocUnsafe(1 << 16);
   private w = 0;
 
   /**
    * @param start where the records continue from; with `hash` undefined, the first row's own
    *   prev_hash is taken as given (for the second half of a split scan, checked at the seam).
-   * @param beforeLastHash the hash before `start`, if known (reported back when nothing verifies).
    * @param anchorSeq a sequence number the scanner must stop at (the caller checks the anchor).
    */
   constructor(
     private readonly start: { readonly seq: number; readonly hash: string | undefined },
-    private readonly beforeLastHash: string | undefined,
     private readonly anchorSeq = -1,
   ) {
     this.seq = start.seq;
     // A start hash that is not 64 single-byte characters matches no row: the first row then stops.
-    this.hasLast = start.hash !== undefined;
     if (start.hash !== undefined) this.last.write(start.hash.length === 64 ? start.hash : "", "latin1");
-    this.hasBeforeLast = false;
   }
 
   /** The last record vouched for, and the hash before it (strings, for the core's state). */
@@ -63,11 +58,11 @@ export class CopyChainScanner {
     if (this.verified === 0)
       return {
         last: { seq: this.start.seq, hash: this.start.hash ?? this.startPrev ?? "" },
-        beforeLastHash: this.beforeLastHash,
+        beforeLastHash: undefined,
       };
     return {
       last: { seq: this.seq, hash: this.last.toString("latin1") },
-      beforeLastHash: this.hasBeforeLast ? this.beforeLast.toString("latin1") : this.beforeLastHash,
+      beforeLastHash: this.beforeLast.toString("latin1"),
     };
   }
 
@@ -76,9 +71,7 @@ export class CopyChainScanner {
     const swap = this.beforeLast;
     this.beforeLast = this.last;
     this.last = swap;
-    this.hasBeforeLast = this.hasLast;
     this.last.fill(0).write(sealed.length === 64 ? sealed : "", "latin1");
-    this.hasLast = true;
     this.seq = seq;
     this.verified += 1;
     this.stopped = false;
@@ -101,8 +94,6 @@ export class CopyChainScanner {
     if (next.verified === 0) return;
     this.last.fill(0).write(next.last, "latin1");
     this.beforeLast.fill(0).write(next.beforeLast ?? "", "latin1");
-    this.hasLast = true;
-    this.hasBeforeLast = next.beforeLast !== undefined;
     this.seq = next.seq;
     this.verified += next.verified;
     this.stopped = false;
@@ -132,10 +123,9 @@ export class CopyChainScanner {
     p += 1;
     // prev_hash: 64 characters that are the last hash (or, at a split's start, taken as given)
     if (b[p + 64] !== TAB) return false;
-    if (!this.hasLast) {
+    if (this.start.hash === undefined && this.startPrev === undefined) {
       this.startPrev = b.toString("latin1", p, p + 64);
       b.copy(this.last, 0, p, p + 64);
-      this.hasLast = true;
     }
     const last = this.last;
     for (let i = 0; i < 64; i++) {
@@ -146,13 +136,13 @@ export class CopyChainScanner {
     this.w = 64;
     p += 65;
     this.put(ACTION);
-    p = this.jsonString(b, p);
+    p = this.field(b, p, true);
     if (p < 0) return false;
     this.put(ACTOR);
-    p = this.jsonString(b, p);
+    p = this.field(b, p, true);
     if (p < 0) return false;
     this.put(AT);
-    p = this.jsonString(b, p);
+    p = this.field(b, p, true);
     if (p < 0) return false;
     const subjectAt = p;
     // skip subject for now: canonical order puts data and seq before it
@@ -167,13 +157,13 @@ export class CopyChainScanner {
       this.w += dataEnd - p;
       p = dataEnd + 1;
     } else {
-      p = this.verbatim(b, p);
+      p = this.field(b, p, false);
       if (p < 0) return false;
     }
     this.put(SEQ);
     for (let i = 0; i < seqEnd; i++) s[this.w++] = b[i] as number;
     this.put(SUBJECT);
-    if (this.jsonString(b, subjectAt) < 0) return false;
+    if (this.field(b, subjectAt, true) < 0) return false;
     this.put(END);
     // hash: the last field, 64 characters before the newline
     if (p + 65 !== n) return false;
@@ -183,7 +173,6 @@ export class CopyChainScanner {
     this.beforeLast = this.last;
     this.last = swap;
     for (let i = 0; i < 64; i++) swap[i] = b[p + i] as number;
-    this.hasBeforeLast = true;
     this.seq = seq;
     this.verified += 1;
     return true;
@@ -198,10 +187,11 @@ export class CopyChainScanner {
   }
 
   /**
-   * A text field from `p` to the next tab, as a JSON string's contents (what JSON.stringify writes
-   * between the quotes); the position after the tab, or -1 for anything unexpected (a NULL).
+   * A field from `p` to the next tab with COPY's escapes undone, written as a JSON string's
+   * contents (what JSON.stringify writes between the quotes) when `json`, else as stored; the
+   * position after the tab, or -1 for anything unexpected (an escape COPY never writes, a NULL).
    */
-  private jsonString(b: Uint8Array, p: number): number {
+  private field(b: Uint8Array, p: number, json: boolean): number {
     const s = this.scratch;
     let w = this.w;
     const n = b.length;
@@ -215,10 +205,11 @@ export class CopyChainScanner {
         c = unescapeCopy(b[++p] as number);
         if (c < 0) return -1;
       }
-      if (c === QUOTE || c === BACKSLASH) {
+      if (!json || (c >= 0x20 && c !== QUOTE && c !== BACKSLASH)) s[w++] = c;
+      else if (c >= 0x20) {
         s[w++] = BACKSLASH;
         s[w++] = c;
-      } else if (c < 0x20) {
+      } else {
         const short = SHORT_ESCAPE[c] as number;
         s[w++] = BACKSLASH;
         if (short !== 0) s[w++] = short;
@@ -229,27 +220,7 @@ export class CopyChainScanner {
           s[w++] = HEX[c >> 4] as number;
           s[w++] = HEX[c & 15] as number;
         }
-      } else s[w++] = c;
-    }
-    return -1;
-  }
-
-  /** A text field from `p` to the next tab, as stored (COPY's escapes undone); as jsonString. */
-  private verbatim(b: Uint8Array, p: number): number {
-    const s = this.scratch;
-    let w = this.w;
-    const n = b.length;
-    for (; p < n; p++) {
-      let c = b[p] as number;
-      if (c === TAB) {
-        this.w = w;
-        return p + 1;
       }
-      if (c === BACKSLASH) {
-        c = unescapeCopy(b[++p] as number);
-        if (c < 0) return -1;
-      }
-      s[w++] = c;
     }
     return -1;
   }

@@ -23,7 +23,7 @@ await client.connect();
 try {
   await client.query("begin isolation level repeatable read read only");
   await client.query(`set transaction snapshot '${task.snapshot.replaceAll("'", "''")}'`);
-  const scanner = new CopyChainScanner({ seq: task.after, hash: undefined }, undefined, task.anchorSeq);
+  const scanner = new CopyChainScanner({ seq: task.after, hash: undefined }, task.anchorSeq);
   await copyOut(client, copyAuditRange(task.after, task.upTo), (row) => scanner.row(row));
   await client.query("commit");
   parentPort?.postMessage(scanner.state());

@@ -34,7 +34,7 @@ export async function scanPostgres(
   parallelFrom: number,
 ): Promise<FastScanResult> {
   const anchorSeq = anchor?.seq ?? -1;
-  const scanner = new CopyChainScanner(start, undefined, anchorSeq);
+  const scanner = new CopyChainScanner(start, anchorSeq);
   let inWorker = 0;
   const result = (complete: boolean): FastScanResult => ({
     ...scanner.point(),
@@ -43,7 +43,7 @@ export async function scanPostgres(
     inWorker,
   });
   const client = await pool.connect();
-  let half: { readonly mid: number; readonly done: Promise<ScanState | undefined> } | undefined;
+  let half: (HalfInWorker & { readonly mid: number }) | undefined;
   try {
     await client.query("begin isolation level repeatable read read only");
     const { rows } = await client.query<{ end: string | number }>(
@@ -60,7 +60,7 @@ export async function scanPostgres(
         upTo: end,
         anchorSeq,
       };
-      half = { mid, done: verifyHalfInWorker(task) };
+      half = { mid, ...verifyHalfInWorker(task) };
     }
     /** The records after the scanner's last up to `upTo`; false when one was refused. */
     const runRange = async (upTo: number): Promise<boolean> => {
@@ -95,7 +95,8 @@ export async function scanPostgres(
     }
     return result(await runRange(Number.MAX_SAFE_INTEGER));
   } finally {
-    await half?.done;
+    // Stops the worker if this thread stopped first (a refused record, an error); else it has ended.
+    await half?.cancel();
     await client.query("commit").catch(() => undefined);
     client.release();
   }
@@ -110,9 +111,15 @@ function connectionOf(pool: pg.Pool): pg.ClientConfig {
 /**
  * Runs audit-pg-half-worker in a worker thread: compiled JavaScript as it is; from TypeScript
  * sources (tests, tsx) through tsx's module hooks registered in the worker first, resolved from this
- * package. Resolves undefined if the worker fails in any way: the caller then verifies that half.
+ * package. `done` resolves undefined if the worker fails in any way: the caller then verifies
+ * that half itself.
  */
-function verifyHalfInWorker(task: HalfTask): Promise<ScanState | undefined> {
+interface HalfInWorker {
+  readonly done: Promise<ScanState | undefined>;
+  cancel(): Promise<void>;
+}
+
+function verifyHalfInWorker(task: HalfTask): HalfInWorker {
   const here = fileURLToPath(import.meta.url);
   let worker: Worker;
   try {
@@ -129,11 +136,17 @@ function verifyHalfInWorker(task: HalfTask): Promise<ScanState | undefined> {
       worker = new Worker(boot, { eval: true, workerData: task });
     }
   } catch {
-    return Promise.resolve(undefined);
+    return { done: Promise.resolve(undefined), cancel: async () => {} };
   }
-  return new Promise((resolve) => {
+  const done = new Promise<ScanState | undefined>((resolve) => {
     worker.once("message", (state: ScanState) => resolve(state));
     worker.once("error", () => resolve(undefined));
     worker.once("exit", () => resolve(undefined));
   });
+  return {
+    done,
+    async cancel() {
+      await worker.terminate();
+    },
+  };
 }
