@@ -3,6 +3,7 @@ import amqp from "amqplib";
 import { AckPolicy, connect, type NatsConnection } from "nats";
 import { createClient } from "redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createCheck } from "../../src/adapters/checks/create-check.js";
 import { natsConsumerCheck } from "../../src/adapters/checks/nats-consumer-check.js";
 import { rabbitmqQueueCheck } from "../../src/adapters/checks/rabbitmq-queue-check.js";
 import { redisLengthCheck } from "../../src/adapters/checks/redis-length-check.js";
@@ -204,20 +205,33 @@ describe("queue checks stop when their step is stopped", () => {
     await new Promise((resolve) => silent.close(resolve));
   });
 
+  // Through createCheck, as the engine makes them: the adapters themselves ignore the signal.
   const checks = () => [
-    natsConsumerCheck({
+    createCheck({
+      kind: "nats-consumer",
       servers: `nats://127.0.0.1:${port}`,
       stream: "s",
       consumer: "c",
       pending: { max: 1 },
     }),
-    redisLengthCheck({ url: `redis://127.0.0.1:${port}`, key: "k", length: { max: 1 } }),
-    rabbitmqQueueCheck({ url: `amqp://guest:guest@127.0.0.1:${port}`, queue: "q", messages: { max: 1 } }),
+    createCheck({ kind: "redis-length", url: `redis://127.0.0.1:${port}`, key: "k", length: { max: 1 } }),
+    createCheck({
+      kind: "rabbitmq-queue",
+      url: `amqp://guest:guest@127.0.0.1:${port}`,
+      queue: "q",
+      messages: { max: 1 },
+    }),
+    createCheck({
+      kind: "sql-integrity",
+      name: "orphans",
+      url: `postgres://postgres@127.0.0.1:${port}/test`,
+      query: "select 0",
+    }),
   ];
 
-  for (const index of [0, 1, 2]) {
-    it(`${["NATS", "Redis", "RabbitMQ"][index]}: an error as soon as the step is aborted, not at the 10 s timeout`, async () => {
-      const check = checks()[index] as ReturnType<typeof redisLengthCheck>;
+  for (const index of [0, 1, 2, 3]) {
+    it(`${["NATS", "Redis", "RabbitMQ", "PostgreSQL"][index]}: an error as soon as the step is aborted, not at the 10 s timeout`, async () => {
+      const check = checks()[index] as ReturnType<typeof createCheck>;
       const controller = new AbortController();
       const started = Date.now();
       setTimeout(() => controller.abort(new Error("run canceled")), 300);

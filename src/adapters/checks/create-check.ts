@@ -14,10 +14,18 @@ import { natsConsumerCheck } from "./nats-consumer-check.js";
 import { rabbitmqQueueCheck } from "./rabbitmq-queue-check.js";
 import { redisLengthCheck } from "./redis-length-check.js";
 import { sqlIntegrityCheck } from "./sql-integrity-check.js";
+import { stoppable } from "./stoppable-check.js";
 import { syntheticHttpCheck } from "./synthetic-http-check.js";
 
-/** The adapter for a validated check document; throws an InputError for a bad condition or path. */
+/**
+ * The adapter for a validated check document, answering at once when its step is stopped; throws
+ * an InputError for a bad condition or path.
+ */
 export function createCheck(document: CheckDocument): Check {
+  return stoppable(adapterFor(document));
+}
+
+function adapterFor(document: CheckDocument): Check {
   switch (document.kind) {
     case "synthetic-http": {
       const steps = document.steps.map(({ timeout, body, ...step }) => ({

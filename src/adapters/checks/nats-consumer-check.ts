@@ -6,7 +6,6 @@
 import { connect, type NatsConnection } from "nats";
 import { type Bound, checkBounds } from "../../core/analysis/check-bounds.js";
 import type { Check, CheckOutcome } from "../../core/analysis/check-outcome.js";
-import { abortable } from "./abortable.js";
 
 export interface NatsConsumerCheckOptions {
   /** nats://host:4222, or several separated by commas. */
@@ -25,20 +24,16 @@ export function natsConsumerCheck(options: NatsConsumerCheckOptions): Check {
   return {
     kind: "nats-consumer",
     name: `${options.stream}/${options.consumer}`,
-    async run(signal?: AbortSignal): Promise<CheckOutcome> {
+    async run(): Promise<CheckOutcome> {
       let nc: NatsConnection | undefined;
       try {
-        nc = await abortable(
-          connect({
-            servers: options.servers.split(","),
-            timeout: options.timeoutMs ?? 10_000,
-            reconnect: false,
-          }),
-          signal,
-          (late) => late.close(),
-        );
-        const jsm = await abortable(nc.jetstreamManager({ timeout: options.timeoutMs ?? 10_000 }), signal);
-        const info = await abortable(jsm.consumers.info(options.stream, options.consumer), signal);
+        nc = await connect({
+          servers: options.servers.split(","),
+          timeout: options.timeoutMs ?? 10_000,
+          reconnect: false,
+        });
+        const jsm = await nc.jetstreamManager({ timeout: options.timeoutMs ?? 10_000 });
+        const info = await jsm.consumers.info(options.stream, options.consumer);
         return checkBounds(
           subject,
           { pending: info.num_pending, ackPending: info.num_ack_pending, redelivered: info.num_redelivered },

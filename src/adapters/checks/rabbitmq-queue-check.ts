@@ -6,7 +6,6 @@
 import amqp from "amqplib";
 import { type Bound, checkBounds } from "../../core/analysis/check-bounds.js";
 import type { Check, CheckOutcome } from "../../core/analysis/check-outcome.js";
-import { abortable } from "./abortable.js";
 
 export interface RabbitmqQueueCheckOptions {
   /** amqp://user:password@host:5672/vhost */
@@ -23,19 +22,15 @@ export function rabbitmqQueueCheck(options: RabbitmqQueueCheckOptions): Check {
   return {
     kind: "rabbitmq-queue",
     name: options.queue,
-    async run(signal?: AbortSignal): Promise<CheckOutcome> {
+    async run(): Promise<CheckOutcome> {
       let connection: amqp.ChannelModel | undefined;
       try {
-        connection = await abortable(
-          amqp.connect(options.url, { timeout: options.timeoutMs ?? 10_000 }),
-          signal,
-          (late) => late.close(),
-        );
+        connection = await amqp.connect(options.url, { timeout: options.timeoutMs ?? 10_000 });
         // checkQueue on a missing queue closes its channel with 404; the connection survives.
         connection.on("error", () => {});
-        const channel = await abortable(connection.createChannel(), signal);
+        const channel = await connection.createChannel();
         channel.on("error", () => {});
-        const { messageCount, consumerCount } = await abortable(channel.checkQueue(options.queue), signal);
+        const { messageCount, consumerCount } = await channel.checkQueue(options.queue);
         return checkBounds(
           subject,
           { messages: messageCount, consumers: consumerCount },

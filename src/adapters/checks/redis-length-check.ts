@@ -6,7 +6,6 @@
 import { createClient } from "redis";
 import { type Bound, checkBounds } from "../../core/analysis/check-bounds.js";
 import type { Check, CheckOutcome } from "../../core/analysis/check-outcome.js";
-import { abortable } from "./abortable.js";
 
 export interface RedisLengthCheckOptions {
   /** redis://host:6379/db */
@@ -25,21 +24,21 @@ export function redisLengthCheck(options: RedisLengthCheckOptions): Check {
   return {
     kind: "redis-length",
     name: options.key,
-    async run(signal?: AbortSignal): Promise<CheckOutcome> {
+    async run(): Promise<CheckOutcome> {
       const client = createClient({
         url: options.url,
         socket: { connectTimeout: options.timeoutMs ?? 10_000, reconnectStrategy: false },
       });
       client.on("error", () => {});
       try {
-        await abortable(client.connect(), signal);
-        const type = await abortable(client.type(options.key), signal);
+        await client.connect();
+        const type = await client.type(options.key);
         const observed: Record<string, number> = {};
-        if (type === "list") observed.length = await abortable(client.lLen(options.key), signal);
+        if (type === "list") observed.length = await client.lLen(options.key);
         else if (type === "stream") {
-          observed.length = await abortable(client.xLen(options.key), signal);
+          observed.length = await client.xLen(options.key);
           if (options.group !== undefined) {
-            const groups = await abortable(client.xInfoGroups(options.key), signal);
+            const groups = await client.xInfoGroups(options.key);
             const group = groups.find((g) => String(g.name) === options.group);
             if (group === undefined)
               return {
@@ -65,14 +64,7 @@ export function redisLengthCheck(options: RedisLengthCheckOptions): Check {
       } catch (error) {
         return { kind: "error", message: `${subject}: ${(error as Error).message}`, evidence: {} };
       } finally {
-        // After an abort the client may still be connecting or waiting for a reply: drop it.
-        if (signal?.aborted) {
-          try {
-            client.destroy();
-          } catch {
-            // already closed
-          }
-        } else if (client.isOpen) await client.close().catch(() => {});
+        if (client.isOpen) await client.close().catch(() => {});
       }
     },
   };
