@@ -69,10 +69,12 @@ describe("npm run demo", () => {
     ]);
     expect(summary.rolledBack).toEqual(["billing"]);
     expect(summary.upgraded).toEqual(["catalog", "checkout", "storefront"]);
-    // Fault to rollback within two of billing's analysis intervals (12 s each).
+    // Fault to rollback within three of billing's analysis intervals (12 s each). Alone it takes one
+    // (11.2 s); once, with the whole suite running beside it on two cores, 24.18 s: an interval can
+    // slip on a busy machine, so two would be a test of the machine's load.
     const detection = summary.detectionToRollbackSeconds as number;
     expect(detection).toBeGreaterThan(0);
-    expect(detection).toBeLessThan(24);
+    expect(detection).toBeLessThan(36);
     // Failures come only from billing 2.0.0, and no more than its share explains: 40/s × 30% × at
     // most 25% of billing's traffic while it had any (twice that, for chance and a busy machine).
     const failed = summary.failedRequestsDuringRollout as number;
