@@ -1,14 +1,19 @@
 // npm run bench:router — the same HTTP service reached three ways in one run: straight (the
 // baseline), through the builtin router and through the nginx router, both splitting 90/10 between
-// two upstream versions. At a fixed 1,000 req/s (autocannon overallRate) the three targets take
-// turns, ROUNDS rounds of ROUND_SECONDS each, and each target's latencies are pooled over its
-// rounds: on this virtual machine a single 5 s run's p99 moved between 0.8 and 4.2 ms for the very
-// same direct target, so one run per target mostly compared moments, not targets. Then each target
-// gets 5 s at maximum throughput. Target (issue 5): the builtin router adds < 2 ms at p99 at
-// 1,000 req/s. On a shared machine latencies follow the scheduler more than the code, so the run also reports
+// two upstream versions. Target (issue 5): the builtin router adds < 2 ms at p99 at 1,000 req/s.
+//
+// At 1,000 req/s the requests arrive at a constant rate, one every millisecond (bench/paced-load.ts,
+// as wrk2 does). autocannon's overallRate cannot do that: each connection spends its per-second
+// budget back to back, so all 1,000 requests of a second leave within its first 50–150 ms, and the
+// latencies it reports are those of 10 connections at full concurrency. Those are reported too, in
+// their own table, with autocannon's maximum throughput. The three targets take turns, ROUNDS
+// rounds of ROUND_SECONDS each, latencies pooled per target: on this virtual machine a stall of a
+// few milliseconds delays every request that arrives during it, and short alternating rounds spread
+// the stalls over the targets instead of handing them to whichever ran at the wrong moment.
+// On a shared machine latencies follow the scheduler more than the code, so the run also reports
 // CPU time per request of each proxy process (from /proc, Linux only), which contention does not
-// inflate much. Latencies are autocannon's per-response times (float ms, from its `response` event), since its
-// own histogram rounds to whole milliseconds.
+// inflate much. autocannon's latencies are its per-response times (float ms, from its `response`
+// event), since its own histogram rounds to whole milliseconds.
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
@@ -18,11 +23,14 @@ import autocannon from "autocannon";
 import { BuiltinTrafficRouter } from "../src/adapters/traffic/builtin/builtin-traffic-router.js";
 import { NginxTrafficRouter } from "../src/adapters/traffic/nginx/nginx-traffic-router.js";
 import { verdict } from "./measure.js";
+import { type PacedClient, pacedClient, pacedLoad } from "./paced-load.js";
 
 const RUN_SECONDS = 5;
 const FIXED_RATE = 1_000;
-const ROUNDS = 6;
-const ROUND_SECONDS = 3;
+const ROUNDS = 20;
+const ROUND_SECONDS = 1.5;
+/** Rounds of autocannon's 10 connections at overallRate 1,000 (bursts at full concurrency). */
+const BURST_ROUNDS = 3;
 
 // The service: two versions in a child process of their own, so the load generator does not share
 // an event loop with what it measures.
@@ -110,6 +118,14 @@ function figuresOf(samples: readonly Sample[]): RunFigures {
   };
 }
 
+/** A run of the paced generator, with the CPU the target's processes spent meanwhile. */
+async function paced(client: PacedClient, pids: readonly number[], lags: number[]): Promise<Sample> {
+  const cpuBefore = cpuSeconds(pids);
+  const run = await pacedLoad(client, FIXED_RATE, ROUND_SECONDS);
+  lags.push(...run.lag);
+  return { ...run, cpuSeconds: cpuSeconds(pids) - cpuBefore };
+}
+
 async function load(
   url: string,
   seconds: number,
@@ -176,21 +192,38 @@ async function main(): Promise<void> {
     ];
     console.log(`load average before: ${loadAverage()} on ${availableParallelism()} cores`);
     console.log(
-      `router benchmark: 10 connections at ${FIXED_RATE} req/s, ${ROUNDS} rounds of ${ROUND_SECONDS} s per target taken in turns; 32 connections at max, ${RUN_SECONDS} s`,
+      `router benchmark: ${FIXED_RATE} req/s paced, ${ROUNDS} rounds of ${ROUND_SECONDS} s per target taken in turns; autocannon: ${BURST_ROUNDS} rounds of ${ROUND_SECONDS * 2} s at overallRate ${FIXED_RATE}, then ${RUN_SECONDS} s at max`,
     );
     for (const t of targets) await load(t.url, 2, null); // warm pools, and let V8 optimize the hot paths
+    const clients = new Map(targets.map((t) => [t.name, pacedClient(t.url)]));
+    const lags: number[] = [];
     const rounds = new Map<string, Sample[]>(targets.map((t) => [t.name, []]));
+    // One untimed paced round per target first: it opens the generator's connections.
+    for (const t of targets) await paced(clients.get(t.name) as PacedClient, t.pids, []);
     for (let r = 0; r < ROUNDS; r++)
-      for (const t of targets) rounds.get(t.name)?.push(await load(t.url, ROUND_SECONDS, FIXED_RATE, t.pids));
+      for (const t of targets)
+        rounds.get(t.name)?.push(await paced(clients.get(t.name) as PacedClient, t.pids, lags));
+    for (const client of clients.values()) await client.pool.close();
     const fixed = new Map<string, RunFigures>(
       targets.map((t) => [t.name, figuresOf(rounds.get(t.name) ?? [])]),
+    );
+    const bursts = new Map<string, Sample[]>(targets.map((t) => [t.name, []]));
+    for (let r = 0; r < BURST_ROUNDS; r++)
+      for (const t of targets)
+        bursts.get(t.name)?.push(await load(t.url, ROUND_SECONDS * 2, FIXED_RATE, t.pids));
+    const burst = new Map<string, RunFigures>(
+      targets.map((t) => [t.name, figuresOf(bursts.get(t.name) ?? [])]),
     );
     const max = new Map<string, RunFigures>();
     for (const t of targets) max.set(t.name, figuresOf([await load(t.url, RUN_SECONDS, null, t.pids)]));
 
     for (const [label, figures] of [
-      [`at ${FIXED_RATE} req/s`, fixed],
-      ["at max throughput", max],
+      [`at ${FIXED_RATE} req/s, one request every ${1000 / FIXED_RATE} ms (paced)`, fixed],
+      [
+        `autocannon, 10 connections at overallRate ${FIXED_RATE} (each second's requests in one burst)`,
+        burst,
+      ],
+      ["autocannon, 32 connections at max throughput", max],
     ] as const) {
       const direct = figures.get("direct") as RunFigures;
       console.log(`\n${label}`);
@@ -202,6 +235,10 @@ async function main(): Promise<void> {
         );
       }
     }
+    const lagSorted = Float64Array.from(lags).sort();
+    console.log(
+      `\npaced generator, lateness against its schedule: p50 ${percentile(lagSorted, 0.5).toFixed(2)} ms, p99 ${percentile(lagSorted, 0.99).toFixed(2)} ms (timers fire on whole milliseconds)`,
+    );
     const addedP99 = (fixed.get("builtin") as RunFigures).p99 - (fixed.get("direct") as RunFigures).p99;
     const ratio =
       (max.get("builtin") as RunFigures).requestsPerSecond /
@@ -210,7 +247,7 @@ async function main(): Promise<void> {
       (max.get("builtin") as RunFigures).requestsPerSecond /
       (max.get("direct") as RunFigures).requestsPerSecond;
     console.log(
-      `\nbuiltin adds ${addedP99.toFixed(2)} ms at p99 at ${FIXED_RATE} req/s (target < 2 ms): ${verdict(addedP99 < 2)}`,
+      `builtin adds ${addedP99.toFixed(2)} ms at p99 at ${FIXED_RATE} req/s (target < 2 ms): ${verdict(addedP99 < 2)}`,
     );
     console.log(
       `max throughput: builtin/nginx = ${ratio.toFixed(2)}, builtin/direct = ${ofDirect.toFixed(2)}`,
