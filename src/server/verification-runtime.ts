@@ -3,6 +3,7 @@
  * analysis executor (src/engine/analysis), filled with the check and metric adapters, /proc, the
  * store's checklist ticks, and a trigger sink that records the trigger and starts the rollback.
  */
+import { JudgeWorkers } from "../adapters/analysis/judge-workers.js";
 import { createCheck } from "../adapters/checks/create-check.js";
 import { readProcProcess } from "../adapters/infra/proc-process-reader.js";
 import { createMetricProvider } from "../adapters/metrics/create-metric-provider.js";
@@ -22,6 +23,12 @@ export interface VerificationOptions {
   readonly clock?: () => number;
 }
 
+/**
+ * One pool of judge threads per process: the cores are the process's to share. Its idle workers
+ * do not keep the process alive, so nothing needs to close it.
+ */
+let judgeWorkers: JudgeWorkers | undefined;
+
 /** The ports with every adapter this process has. */
 export function verificationPorts(store: Store, options: VerificationOptions = {}): VerificationPorts {
   const clock = options.clock ?? Date.now;
@@ -30,6 +37,10 @@ export function verificationPorts(store: Store, options: VerificationOptions = {
     createCheck,
     createMetricProvider,
     createSampleSource: (source) => prometheusProvider({ address: source.address, query: source.query }),
+    judge: (config, baseline, canary) => {
+      judgeWorkers ??= new JudgeWorkers();
+      return judgeWorkers.judge(config, baseline, canary);
+    },
     ...(routerOf !== undefined
       ? {
           routerStats: async (service: string, environment: string) => {

@@ -29,13 +29,41 @@ export function judgeCanary(
 ): CanaryJudgement {
   assertValidJudgeConfig(config);
   const metrics = config.metrics.map((metric) =>
-    classifyMetric(
-      metric,
-      Object.hasOwn(baseline, metric.name) ? baseline[metric.name]! : [],
-      Object.hasOwn(canary, metric.name) ? canary[metric.name]! : [],
-    ),
+    classifyMetric(metric, samplesOf(baseline, metric.name), samplesOf(canary, metric.name)),
   );
+  return judgementOf(config, metrics);
+}
+
+/** A side's samples of one metric; a metric the side does not mention has none. */
+export function samplesOf(side: MetricSamples, name: string): ArrayLike<number | null> {
+  return Object.hasOwn(side, name) ? side[name]! : [];
+}
+
+/**
+ * The judgement of metrics classified elsewhere (another thread, say), given in the order of
+ * `config.metrics`: the same score and verdict judgeCanary gives.
+ */
+export function judgementOf(config: CanaryJudgeConfig, metrics: readonly MetricVerdict[]): CanaryJudgement {
   return { ...scoreCanary(metrics, config.groupWeights, config.thresholds), metrics };
+}
+
+/**
+ * Splits work items of the given sizes into `lanes` lanes of about equal total size, largest
+ * first, each to the lane with the least so far (Graham's LPT rule: at most 4/3 of the best split).
+ * Returns each item's lane; ties go to the lowest lane, so lane 0 (the caller's own thread) is
+ * never left idle while another lane has work.
+ */
+export function balanceLanes(sizes: readonly number[], lanes: number): number[] {
+  const laneOf = new Array<number>(sizes.length).fill(0);
+  const load = new Array<number>(Math.max(1, lanes)).fill(0);
+  const order = sizes.map((_, i) => i).sort((a, b) => sizes[b]! - sizes[a]! || a - b);
+  for (const item of order) {
+    let best = 0;
+    for (let lane = 1; lane < load.length; lane++) if (load[lane]! < load[best]!) best = lane;
+    laneOf[item] = best;
+    load[best] = load[best]! + sizes[item]!;
+  }
+  return laneOf;
 }
 
 /** Throws an InputError naming every setting of the judge that cannot be used. */

@@ -1,10 +1,12 @@
 import { describe, expect, it } from "vitest";
+import { judgeCanary } from "../../core/analysis/canary-judge.js";
 import type { FiredTrigger } from "../../core/analysis/rollback-trigger.js";
 import type { VerificationSettings } from "../../core/analysis/verification-settings.js";
 import type { AnalysisAction } from "../../core/rollout/rollout-analysis-port.js";
 import type { StepContext } from "../../core/run/step-handler.js";
 import { emptyVersionStats, latencyBucket, type VersionStats } from "../../core/traffic/version-stats.js";
 import { judgeAnalysisExecutor } from "./judge-analysis-executor.js";
+import type { VerificationPorts } from "./verification-ports.js";
 
 /** mulberry32, seeded: the same traffic every run. */
 function seeded(seed: number): () => number {
@@ -81,6 +83,7 @@ async function drive(
   verification?: VerificationSettings,
   errorRate = 0,
   fired: FiredTrigger[] = [],
+  ports: Partial<VerificationPorts> = {},
 ) {
   const router = new FakeRouter();
   const random = seeded(seed);
@@ -90,6 +93,7 @@ async function drive(
     fireTrigger: async (_ctx, f) => {
       fired.push(f);
     },
+    ...ports,
   });
   const ctx = context(clock, verification);
   let state: Readonly<Record<string, unknown>> | undefined;
@@ -118,6 +122,18 @@ describe("judge-based analysis executor (builtin router series, default analysis
     ).judgement;
     expect(judgement.metrics["latency-p95"]?.classification).toBe("High");
     expect(progress.message).toMatch(/canary-judge Failed/);
+  });
+
+  it("judges through the judge port when one is wired (the server's judge threads)", async () => {
+    const judged: string[][] = [];
+    const judge: VerificationPorts["judge"] = async (config, baseline, canary) => {
+      judged.push(config.metrics.map((m) => m.name));
+      return judgeCanary(config, baseline, canary);
+    };
+    const { progress } = await drive(1.3, 1, undefined, 0, [], { judge });
+    expect(progress.verdict).toBe("failure");
+    expect(judged.length).toBeGreaterThan(0);
+    expect(judged[0]).toContain("latency-p95");
   });
 
   it("passes a canary with noise only, for 20 seeds", async () => {

@@ -328,7 +328,11 @@ async function judged(
       range.samples(window, args(versions.canary)),
     ]);
   }
-  const judgement = judgeCanary(judgeConfigOf(provider.metrics, provider), baseline, canary);
+  const config = judgeConfigOf(provider.metrics, provider);
+  const judgement =
+    ports.judge === undefined
+      ? judgeCanary(config, baseline, canary)
+      : await ports.judge(config, baseline, canary);
   const value: MetricValue = {
     score: judgement.score,
     verdict: judgement.verdict,

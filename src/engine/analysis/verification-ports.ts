@@ -4,6 +4,7 @@
  * Each is optional: a check whose port is missing errors with a message naming what is missing.
  */
 import type { CheckDocument, MetricProviderDocument } from "../../core/analysis/analysis-document-schema.js";
+import type { CanaryJudgeConfig, CanaryJudgement, MetricSamples } from "../../core/analysis/canary-judge.js";
 import type { Check } from "../../core/analysis/check-outcome.js";
 import type { ChecklistTick } from "../../core/analysis/checklist-status.js";
 import type { MetricProvider, MetricSampleSource } from "../../core/analysis/metric-provider-port.js";
@@ -22,6 +23,12 @@ export interface VerificationPorts {
     readonly address: string;
     readonly query: string;
   }) => MetricSampleSource;
+  /** The canary judge (judgeCanary on this thread when absent; the server spreads it over cores). */
+  readonly judge?: (
+    config: CanaryJudgeConfig,
+    baseline: MetricSamples,
+    canary: MetricSamples,
+  ) => Promise<CanaryJudgement>;
   /** The builtin router's cumulative per-version stats of a service. */
   readonly routerStats?: (
     service: string,
