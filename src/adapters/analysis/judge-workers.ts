@@ -113,9 +113,14 @@ export class JudgeWorkers {
         }),
       );
     }
-    laneOf.forEach((lane, i) => {
-      if (lane === 0) classifyHere(i);
-    });
+    try {
+      laneOf.forEach((lane, i) => {
+        if (lane === 0) classifyHere(i);
+      });
+    } finally {
+      // Settle the workers' lanes even when this one threw, so no rejection goes unhandled.
+      await Promise.allSettled(pending);
+    }
     await Promise.all(pending);
     return judgementOf(config, verdicts as MetricVerdict[]);
   }
