@@ -5,6 +5,7 @@ import { Command } from "commander";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { registerAnalysis } from "../../src/cli/commands/analysis.js";
 import { CliError, EXIT, exitCodeFor } from "../../src/cli/exit-codes.js";
+import { judgeSampleFiles } from "../../src/core/analysis/offline-judge.js";
 import { DomainError } from "../../src/core/errors/domain-error.js";
 
 const dir = mkdtempSync(join(tmpdir(), "upshift-judge-cli-"));
@@ -114,4 +115,27 @@ describe("upshift analysis judge", () => {
     const shape = await judge(["--baseline", file("b5.json", [1]), "--canary", file("c5.json", { a: [1] })]);
     expect(shape).toMatchObject({ code: 1, stdout: expect.stringContaining("same shape") });
   });
+
+  it("judges large exports on several threads with the same report as one thread", async () => {
+    // 3 metrics x 2 x 60,000 samples: past the 100,000 samples below which the judge stays inline.
+    const side = (shift: number) =>
+      Object.fromEntries(
+        ["p50", "p95", "errors"].map((name, k) => [
+          name,
+          Array.from({ length: 60_000 }, (_, i) => ((i * 7919) % 1009) + (k === 1 ? shift : 0)),
+        ]),
+      );
+    const [b, c] = [
+      { name: "big-b.json", text: JSON.stringify(side(0)) },
+      { name: "big-c.json", text: JSON.stringify(side(25)) },
+    ];
+    const expected = judgeSampleFiles(b, c, { direction: "increase" });
+    const { stdout, code } = await judge([
+      ...["--baseline", file(b.name, b.text), "--canary", file(c.name, c.text)],
+      ...["--direction", "increase", "--output", "json"],
+    ]);
+    expect(code).toBe(EXIT.ok);
+    expect(JSON.parse(stdout)).toEqual(JSON.parse(JSON.stringify(expected)));
+    expect(expected.metrics.map((m) => m.classification)).toEqual(["Pass", "High", "Pass"]);
+  }, 60_000);
 });

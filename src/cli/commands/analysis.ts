@@ -1,6 +1,11 @@
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
-import { judgeSampleFiles, type OfflineJudgeReport } from "../../core/analysis/offline-judge.js";
+import { JudgeWorkers } from "../../adapters/analysis/judge-workers.js";
+import {
+  type OfflineJudgeReport,
+  offlineJudgeReport,
+  offlineJudgeRequest,
+} from "../../core/analysis/offline-judge.js";
 import type { SampleFile } from "../../core/analysis/sample-file.js";
 import { CliError, EXIT } from "../exit-codes.js";
 import { bold, parseOutputFormat, printResult, renderTable } from "../output.js";
@@ -28,13 +33,23 @@ export function registerAnalysis(program: Command): void {
     .option("--confidence <level>", "confidence of the interval, between 0 and 1", "0.98")
     .option("--direction <direction>", "which change fails a metric: either, increase or decrease", "either")
     .option("-o, --output <format>", "text, json or yaml", "text")
-    .action((options: JudgeOptions) => {
+    .action(async (options: JudgeOptions) => {
       const format = parseOutputFormat(options.output, ["text", "json", "yaml"]);
-      const report = judgeSampleFiles(readSampleFile(options.baseline), readSampleFile(options.canary), {
+      const request = offlineJudgeRequest(readSampleFile(options.baseline), readSampleFile(options.canary), {
         confidence: options.confidence,
         direction: options.direction,
       });
-      printResult(format, report, () => renderReport(report));
+      // Large exports are judged on every core, as the server judges (small ones on this thread).
+      const workers = new JudgeWorkers();
+      try {
+        const report = offlineJudgeReport(
+          request,
+          await workers.judge(request.config, request.baseline, request.canary),
+        );
+        printResult(format, report, () => renderReport(report));
+      } finally {
+        await workers.close();
+      }
     });
 }
 

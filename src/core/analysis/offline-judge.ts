@@ -4,7 +4,12 @@
  * users can judge exported samples and check the maths against their own tools.
  */
 import { InputError } from "../errors/domain-error.js";
-import { judgeCanary, type MetricSamples } from "./canary-judge.js";
+import {
+  type CanaryJudgeConfig,
+  type CanaryJudgement,
+  judgeCanary,
+  type MetricSamples,
+} from "./canary-judge.js";
 import { type CanaryVerdictKind, DEFAULT_SCORE_THRESHOLDS } from "./canary-score.js";
 import { type MetricDirection, metricJudgementConfig } from "./metric-judgement-config.js";
 import type { MetricClassification } from "./metric-verdict.js";
@@ -42,12 +47,31 @@ export interface OfflineJudgeReport {
   readonly metrics: readonly OfflineMetricReport[];
 }
 
+/** What the two files ask the judge: the settings and both sides' samples, checked. */
+export interface OfflineJudgeRequest {
+  readonly config: CanaryJudgeConfig;
+  readonly baseline: MetricSamples;
+  readonly canary: MetricSamples;
+  readonly confidence: number;
+  readonly direction: MetricDirection;
+}
+
 /** Judges the canary file's samples against the baseline file's, as `upshift analysis judge` prints them. */
 export function judgeSampleFiles(
   baseline: SampleFile,
   canary: SampleFile,
   options: OfflineJudgeOptions = {},
 ): OfflineJudgeReport {
+  const request = offlineJudgeRequest(baseline, canary, options);
+  return offlineJudgeReport(request, judgeCanary(request.config, request.baseline, request.canary));
+}
+
+/** Parses and pairs the files and options; throws an InputError naming every problem. */
+export function offlineJudgeRequest(
+  baseline: SampleFile,
+  canary: SampleFile,
+  options: OfflineJudgeOptions = {},
+): OfflineJudgeRequest {
   const confidence = parseConfidence(options.confidence);
   const direction = parseDirection(options.direction);
   const [baselineSamples, canarySamples] = pairMetrics(
@@ -59,11 +83,21 @@ export function judgeSampleFiles(
   const metrics = Object.keys(baselineSamples).map((name) =>
     metricJudgementConfig(name, { confidence, direction }),
   );
-  const judgement = judgeCanary(
-    { metrics, groupWeights: {}, thresholds: DEFAULT_SCORE_THRESHOLDS },
-    baselineSamples,
-    canarySamples,
-  );
+  return {
+    config: { metrics, groupWeights: {}, thresholds: DEFAULT_SCORE_THRESHOLDS },
+    baseline: baselineSamples,
+    canary: canarySamples,
+    confidence,
+    direction,
+  };
+}
+
+/** The report of a request's judgement (judged here or on other threads). */
+export function offlineJudgeReport(
+  request: OfflineJudgeRequest,
+  judgement: CanaryJudgement,
+): OfflineJudgeReport {
+  const { confidence, direction } = request;
   return {
     score: judgement.score,
     verdict: judgement.verdict,
