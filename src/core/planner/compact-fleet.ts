@@ -141,7 +141,6 @@ function needRows(
 
 /** Flattens a fleet; a service that does not move has empty target rows. */
 export function compactFleet(services: readonly ServiceSource[]): CompactFleet {
-  const [apis, versions, ranges] = [new StringInterner(), new StringInterner(), new StringInterner()];
   const current = (s: ServiceSource) => s.current;
   const target = (s: ServiceSource) => s.target;
   // One pass sizes every row array (a 100,000-service fleet's versions are scattered over the heap,
@@ -157,6 +156,8 @@ export function compactFleet(services: readonly ServiceSource[]): CompactFleet {
     targetProvides += s.target.provides.length;
     targetRequires += s.target.requires.length;
   }
+  // Most APIs are served by someone: as many API names as served entries, roughly.
+  const [apis, versions, ranges] = [new StringInterner(provides), new StringInterner(), new StringInterner()];
   return {
     moving,
     served: [

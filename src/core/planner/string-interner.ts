@@ -1,22 +1,33 @@
+/** Int32 words per slot: hash, id, length, then up to INLINE_UNITS code units, two per word. */
+const SLOT_WORDS = 8;
+const INLINE_UNITS = 10;
+
 /**
  * Interns names to small integers (0, 1, 2 … in order of first sight), so that indexes are
  * arrays rather than hash maps. An open-addressing table with linear probing (Knuth, TAOCP vol. 3,
- * §6.4, algorithm L) over typed arrays, kept at most half full. A 100,000-service fleet interns
- * about 700,000 API names. A `Map` compares each hit with its stored key string, scattered over
- * the heap with the documents (a cache miss per lookup once the fleet outgrows the cache), and
- * re-reads every key's hash from its string when it grows. Here the slots, the cached hashes and
- * a copy of every name's UTF-16 code units sit in three typed arrays, so a lookup reads only the
- * name it is given and those arrays. Hash: FNV-1a (Fowler, Noll, Vo) over code units.
+ * §6.4, algorithm L) over one typed array, kept at most half full. A 100,000-service fleet interns
+ * about 700,000 API names, most of them in a random order, so each lookup is a cache miss (and,
+ * past the TLB's reach, a page walk) wherever it lands. A `Map` compares each hit with its stored
+ * key string, scattered over the heap with the documents, and re-reads every key's hash from its
+ * string when it grows; three arrays (slots, hashes, a copy of the names' code units) cost three
+ * misses a lookup. Here a slot holds the hash, the id, the length and, for a name of at most ten
+ * code units (API names usually are), the units themselves: a lookup reads the name it is given
+ * and one slot (32 bytes). A longer name is compared with the name first seen. Hash: FNV-1a
+ * (Fowler, Noll, Vo) over code units.
  */
 export class StringInterner {
   readonly names: string[] = [];
-  #slots = new Int32Array(1024).fill(-1);
-  #hashes = new Int32Array(512);
-  /** Name `id`'s code units are units[start[id] .. start[id + 1]). */
-  #start = new Int32Array(513);
-  #units = new Uint16Array(4096);
+  /** A slot's second word is its id + 1: a fresh (zeroed) table is empty without a pass to fill it. */
+  #slots: Int32Array;
   #last = "";
   #lastId = -1;
+
+  /** `expected`: about how many distinct names will come, so that the table need not grow to them. */
+  constructor(expected = 0) {
+    let slots = 1024;
+    while (slots < 2 * expected) slots *= 2;
+    this.#slots = new Int32Array(slots * SLOT_WORDS);
+  }
 
   id(name: string): number {
     // Fleets repeat a few ranges and versions in a row: the last name answers them without hashing.
@@ -31,58 +42,56 @@ export class StringInterner {
     let hash = 0x811c9dc5 | 0;
     for (let i = 0; i < name.length; i++) hash = Math.imul(hash ^ name.charCodeAt(i), 0x01000193);
     const slots = this.#slots;
-    const mask = slots.length - 1;
+    const mask = slots.length / SLOT_WORDS - 1;
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
-      const id = slots[slot] ?? -1;
-      if (id === -1) return this.#add(name, hash, slot);
-      if (this.#hashes[id] === hash && this.#equals(id, name)) return id;
+      const at = slot * SLOT_WORDS;
+      const id = (slots[at + 1] ?? 0) - 1;
+      if (id === -1) return this.#add(name, hash, at);
+      if (slots[at] === hash && slots[at + 2] === name.length && this.#equals(at, id, name)) return id;
     }
   }
 
-  #equals(id: number, name: string): boolean {
-    const from = this.#start[id] ?? 0;
-    if ((this.#start[id + 1] ?? 0) - from !== name.length) return false;
-    const units = this.#units;
-    for (let i = 0; i < name.length; i++) if (units[from + i] !== name.charCodeAt(i)) return false;
+  /** Whether the slot at `at` (id `id`, same hash and length) holds `name`. */
+  #equals(at: number, id: number, name: string): boolean {
+    if (name.length > INLINE_UNITS) return this.names[id] === name;
+    const slots = this.#slots;
+    for (let i = 0; i < name.length; i += 2) {
+      if (slots[at + 3 + (i >> 1)] !== pair(name, i)) return false;
+    }
     return true;
   }
 
-  #add(name: string, hash: number, slot: number): number {
+  #add(name: string, hash: number, at: number): number {
     const fresh = this.names.length;
     this.names.push(name);
-    if (fresh + 1 >= this.#hashes.length) {
-      this.#hashes = grown(this.#hashes, this.#hashes.length * 2);
-      this.#start = grown(this.#start, this.#start.length * 2);
+    const slots = this.#slots;
+    slots[at] = hash;
+    slots[at + 1] = fresh + 1;
+    slots[at + 2] = name.length;
+    if (name.length <= INLINE_UNITS) {
+      for (let i = 0; i < name.length; i += 2) slots[at + 3 + (i >> 1)] = pair(name, i);
     }
-    const from = this.#start[fresh] ?? 0;
-    if (from + name.length > this.#units.length) {
-      const units = new Uint16Array(Math.max(this.#units.length * 2, from + name.length));
-      units.set(this.#units);
-      this.#units = units;
-    }
-    for (let i = 0; i < name.length; i++) this.#units[from + i] = name.charCodeAt(i);
-    this.#start[fresh + 1] = from + name.length;
-    this.#hashes[fresh] = hash;
-    this.#slots[slot] = fresh;
-    if (this.names.length * 2 > this.#slots.length) this.#grow();
+    if (this.names.length * 2 * SLOT_WORDS > slots.length) this.#grow();
     return fresh;
   }
 
-  /** Doubles the table, placing every id again from its cached hash: no string is read. */
+  /** Doubles the table, moving every slot by its stored hash: no string is read. */
   #grow(): void {
-    const slots = new Int32Array(this.#slots.length * 2).fill(-1);
-    const mask = slots.length - 1;
-    for (let id = 0; id < this.names.length; id++) {
-      let slot = (this.#hashes[id] ?? 0) & mask;
-      while (slots[slot] !== -1) slot = (slot + 1) & mask;
-      slots[slot] = id;
+    const old = this.#slots;
+    const slots = new Int32Array(old.length * 2);
+    const mask = slots.length / SLOT_WORDS - 1;
+    for (let from = 0; from < old.length; from += SLOT_WORDS) {
+      if (old[from + 1] === 0) continue;
+      let slot = (old[from] ?? 0) & mask;
+      while (slots[slot * SLOT_WORDS + 1] !== 0) slot = (slot + 1) & mask;
+      const to = slot * SLOT_WORDS;
+      for (let w = 0; w < SLOT_WORDS; w++) slots[to + w] = old[from + w] ?? 0;
     }
     this.#slots = slots;
   }
 }
 
-function grown(array: Int32Array, length: number): Int32Array<ArrayBuffer> {
-  const bigger = new Int32Array(length);
-  bigger.set(array);
-  return bigger;
+/** Code units i and i + 1 of `name` in one word (0 past its end). */
+function pair(name: string, i: number): number {
+  return name.charCodeAt(i) | ((i + 1 < name.length ? name.charCodeAt(i + 1) : 0) << 16);
 }
