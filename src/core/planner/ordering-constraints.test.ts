@@ -12,7 +12,7 @@ import {
 } from "./ordering-constraints.js";
 import { type NeedRef, type PairContext, pairRelation } from "./pair-relation.js";
 import { type PlanningFleet, resolvePlanningFleet } from "./planning-fleet.js";
-import { providerIndex } from "./provider-index.js";
+import { ENTRY_WORDS, providerIndex } from "./provider-index.js";
 import { createRangeMatcher, type RangeMatcher } from "./range-matcher.js";
 
 const APIS = ["a", "b", "c", "d"];
@@ -48,7 +48,7 @@ function reference(fleet: PlanningFleet, matches: RangeMatcher): OrderingConstra
         if (skip[side as 0 | 1][k] === 1) continue;
         const api = rows.api[k] ?? 0;
         for (let at = providers.start[api] ?? 0; at < (providers.start[api + 1] ?? 0); at++) {
-          const p = providers.list[at] ?? 0;
+          const p = providers.entries[ENTRY_WORDS * at] ?? 0;
           groups.set(p, [...(groups.get(p) ?? []), k * 2 + side]);
         }
       }

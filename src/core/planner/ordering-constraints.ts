@@ -3,7 +3,7 @@ import { findMissing, type MissingProvider } from "./missing-providers.js";
 import type { NeedRef, PairContext, PairRelation, RequirementFailure } from "./pair-relation.js";
 import { pairRelation } from "./pair-relation.js";
 import { type FleetService, type PlanningFleet, serviceIndex } from "./planning-fleet.js";
-import { NOT_SERVED, providerIndex } from "./provider-index.js";
+import { ENTRY_WORDS, NOT_SERVED, providerIndex } from "./provider-index.js";
 import type { RangeMatcher } from "./range-matcher.js";
 
 /** Why one moving service must roll out in an earlier wave than another. */
@@ -147,10 +147,10 @@ export function buildOrderingConstraints(fleet: PlanningFleet, matches: RangeMat
    * the API in several versions (a release adding 1.5 beside 1.4) is looked up in its rows.
    */
   const quietNeed = (range: number, api: number, at: number) => {
-    const before = providers.versions[2 * at] ?? 0;
-    const after = providers.versions[2 * at + 1] ?? 0;
+    const before = providers.entries[ENTRY_WORDS * at + 1] ?? 0;
+    const after = providers.entries[ENTRY_WORDS * at + 2] ?? 0;
     if (before === NOT_SERVED || after === NOT_SERVED) return before === after;
-    const p = providers.list[at] ?? 0;
+    const p = providers.entries[ENTRY_WORDS * at] ?? 0;
     return inRange(range, p, CURRENT, api, before) && inRange(range, p, TARGET, api, after);
   };
   // A pass per consumer finds the providers some requirement may fail against (most consumers
@@ -168,7 +168,7 @@ export function buildOrderingConstraints(fleet: PlanningFleet, matches: RangeMat
         const range = rows.range[k] ?? 0;
         for (let at = providers.start[api] ?? 0; at < (providers.start[api + 1] ?? 0); at++) {
           if (quietNeed(range, api, at)) continue;
-          const p = providers.list[at] ?? 0;
+          const p = providers.entries[ENTRY_WORDS * at] ?? 0;
           if (loudStamp[p] !== c) {
             loudStamp[p] = c;
             loudCount++;
@@ -184,7 +184,7 @@ export function buildOrderingConstraints(fleet: PlanningFleet, matches: RangeMat
           if (skip[side][k] === 1) continue;
           const api = rows.api[k] ?? 0;
           for (let at = providers.start[api] ?? 0; at < (providers.start[api + 1] ?? 0); at++) {
-            const p = providers.list[at] ?? 0;
+            const p = providers.entries[ENTRY_WORDS * at] ?? 0;
             if (loudStamp[p] === c) add(p, k * 2 + side);
           }
         }

@@ -1,18 +1,24 @@
 import { type CompactFleet, CURRENT, type ServedRows, sideOf, TARGET } from "./compact-fleet.js";
 
-/** Providers by API id in compressed rows: the services serving API k are list[start[k] .. start[k + 1]). */
+/**
+ * Providers by API id in compressed rows: the services serving API k are entries at
+ * start[k] .. start[k + 1), entry `at` taking the words entries[ENTRY_WORDS at ..] of `entries`.
+ */
 export interface ProviderIndex {
   readonly start: Int32Array;
-  readonly list: Int32Array;
   /**
-   * Beside list[at], what that provider serves of the API: versions[2 at] in its current version
-   * and versions[2 at + 1] in the version it runs after the release (its current one if it does not
-   * move), each the one version id served, NOT_SERVED, or SEVERAL_VERSIONS. The pair check reads
-   * them next to the provider's number instead of seeking the provider's own rows (a cache miss
-   * each once a fleet outgrows the caches).
+   * Per entry, side by side: the provider (service index); what it serves of the API in its current
+   * version; and in the version it runs after the release (its current one if it does not move):
+   * each the one version id served, NOT_SERVED, or SEVERAL_VERSIONS. The pair check reads them
+   * next to the provider's number instead of seeking the provider's own rows, and in one place:
+   * a requirement's providers are at random places in a large fleet, so each array read per
+   * requirement is a cache miss of its own.
    */
-  readonly versions: Int32Array;
+  readonly entries: Int32Array;
 }
+
+/** Words per provider entry: service, current version's answer, target version's answer. */
+export const ENTRY_WORDS = 3;
 
 /** The provider's version does not serve the API. */
 export const NOT_SERVED = -1;
@@ -51,14 +57,13 @@ export function providerIndex(fleet: CompactFleet): ProviderIndex {
   });
   for (let k = 0; k < apiCount; k++) start[k + 1] = (start[k + 1] ?? 0) + (start[k] ?? 0);
   const fill = start.slice(0, apiCount);
-  const list = new Int32Array(start[apiCount] ?? 0);
-  const versions = new Int32Array(2 * list.length);
+  const entries = new Int32Array(ENTRY_WORDS * (start[apiCount] ?? 0));
   eachServing(fleet, (api, service) => {
     const at = fill[api] ?? 0;
-    list[at] = service;
-    versions[2 * at] = servedVersion(fleet.served[CURRENT], service, api);
-    versions[2 * at + 1] = servedVersion(fleet.served[sideOf(fleet, service, TARGET)], service, api);
+    entries[ENTRY_WORDS * at] = service;
+    entries[ENTRY_WORDS * at + 1] = servedVersion(fleet.served[CURRENT], service, api);
+    entries[ENTRY_WORDS * at + 2] = servedVersion(fleet.served[sideOf(fleet, service, TARGET)], service, api);
     fill[api] = at + 1;
   });
-  return { start, list, versions };
+  return { start, entries };
 }
