@@ -61,12 +61,37 @@ const NO_NAMES: readonly string[] = Object.freeze([]);
 const NO_PROVIDES: ServiceVersion["provides"] = Object.freeze([]);
 const NO_NEEDS: readonly ApiNeed[] = Object.freeze([]);
 
-function versionOf(
+/** A Service spec or a Release change: a version, with what it serves and needs when it says. */
+interface VersionDocument {
+  readonly version: string;
+  readonly provides?: readonly { readonly api: string; readonly version: string }[] | undefined;
+  readonly requires?: readonly ApiNeed[] | undefined;
+}
+
+/**
+ * `source` as the ServiceVersion (version, provides, requires), when it is exactly that with both
+ * lists present: the usual case, in which the planner reads the document itself instead of a copy.
+ * A 100,000-service fleet's versions live through the whole plan, so every copy is an object the
+ * scavenger copies twice (to the young generation's other half, then to the old generation).
+ */
+function asVersion(
+  source: VersionDocument,
   version: string,
-  provides: readonly { api: string; version: string }[] | undefined,
+  provides: ServiceVersion["provides"] | undefined,
   requires: readonly ApiNeed[] | undefined,
 ): ServiceVersion {
+  if (
+    isVersion(source) &&
+    source.version === version &&
+    source.provides === provides &&
+    source.requires === requires
+  )
+    return source;
   return { version, provides: provides ?? NO_PROVIDES, requires: requires ?? NO_NEEDS };
+}
+
+function isVersion(source: VersionDocument): source is ServiceVersion {
+  return source.provides !== undefined && source.requires !== undefined;
 }
 
 /**
@@ -177,11 +202,16 @@ export function resolvePlanningFleet(input: PlanInput, environment: string): Pla
     const spec = doc.spec;
     const running = spec.environments?.[environment]?.version ?? spec.version;
     const change = changes[i];
-    const before = versionOf(running, spec.provides, spec.requires);
+    const before = asVersion(spec, running, spec.provides, spec.requires);
     const after =
       change === undefined
         ? undefined
-        : versionOf(change.version, change.provides ?? spec.provides, change.requires ?? spec.requires);
+        : asVersion(
+            change,
+            change.version,
+            change.provides ?? spec.provides,
+            change.requires ?? spec.requires,
+          );
     const dependsOn = spec.dependsOn ?? NO_NAMES;
     for (let d = 0; d < dependsOn.length; d++) {
       const dependency = dependsOn[d] as string;
