@@ -1,9 +1,9 @@
-import { type CompactFleet, CURRENT, type Side, servedEntry, sideOf, TARGET } from "./compact-fleet.js";
+import { type CompactFleet, CURRENT, type Side, TARGET } from "./compact-fleet.js";
 import { findMissing, type MissingProvider } from "./missing-providers.js";
 import type { NeedRef, PairContext, PairRelation, RequirementFailure } from "./pair-relation.js";
 import { pairRelation } from "./pair-relation.js";
 import { type FleetService, type PlanningFleet, serviceIndex } from "./planning-fleet.js";
-import { ENTRY_WORDS, NOT_SERVED, providerIndex } from "./provider-index.js";
+import { ENTRY_WORDS, NOT_SERVED, providerIndex, severalEntry } from "./provider-index.js";
 import type { RangeMatcher } from "./range-matcher.js";
 
 /** Why one moving service must roll out in an earlier wave than another. */
@@ -130,11 +130,12 @@ export function buildOrderingConstraints(fleet: PlanningFleet, matches: RangeMat
     reached.push(p);
   };
   const satisfies = ctx.satisfies;
-  /** Whether the provider's `side` version serves some version of `api` in `range` (see `quietNeed`). */
-  const inRange = (range: number, p: number, side: Side, api: number, served: number) => {
+  /** Whether the provider's version serves some version of the API in `range` (see `quietNeed`). */
+  const inRange = (range: number, served: number) => {
     if (served >= 0) return satisfies(range, served);
-    const entry = servedEntry(compact, p, side, api);
-    const rows = compact.served[sideOf(compact, p, side)];
+    const where = severalEntry(served);
+    const rows = compact.served[(where & 1) as Side];
+    const entry = where >> 1;
     for (let j = rows.versionStart[entry] ?? 0; j < (rows.versionStart[entry + 1] ?? 0); j++)
       if (satisfies(range, rows.version[j] ?? 0)) return true;
     return false;
@@ -144,14 +145,13 @@ export function buildOrderingConstraints(fleet: PlanningFleet, matches: RangeMat
    * the versions the provider index keeps beside it: served in range by both versions, or by
    * neither. This is pairRelation's own first test (quietPair), per requirement; a pair none of
    * whose requirements may fail relates as "any", and pairRelation is not asked. A version serving
-   * the API in several versions (a release adding 1.5 beside 1.4) is looked up in its rows.
+   * the API in several versions (a release adding 1.5 beside 1.4) is read from where the index says they are.
    */
-  const quietNeed = (range: number, api: number, at: number) => {
+  const quietNeed = (range: number, at: number) => {
     const before = providers.entries[ENTRY_WORDS * at + 1] ?? 0;
     const after = providers.entries[ENTRY_WORDS * at + 2] ?? 0;
     if (before === NOT_SERVED || after === NOT_SERVED) return before === after;
-    const p = providers.entries[ENTRY_WORDS * at] ?? 0;
-    return inRange(range, p, CURRENT, api, before) && inRange(range, p, TARGET, api, after);
+    return inRange(range, before) && inRange(range, after);
   };
   // A pass per consumer finds the providers some requirement may fail against (most consumers
   // have none); only then are its requirements grouped by provider, for those providers alone.
@@ -167,7 +167,7 @@ export function buildOrderingConstraints(fleet: PlanningFleet, matches: RangeMat
         const api = rows.api[k] ?? 0;
         const range = rows.range[k] ?? 0;
         for (let at = providers.start[api] ?? 0; at < (providers.start[api + 1] ?? 0); at++) {
-          if (quietNeed(range, api, at)) continue;
+          if (quietNeed(range, at)) continue;
           const p = providers.entries[ENTRY_WORDS * at] ?? 0;
           if (loudStamp[p] !== c) {
             loudStamp[p] = c;

@@ -1,4 +1,4 @@
-import { type CompactFleet, CURRENT, type ServedRows, sideOf, TARGET } from "./compact-fleet.js";
+import { type CompactFleet, CURRENT, type ServedRows, type Side, sideOf, TARGET } from "./compact-fleet.js";
 
 /**
  * Providers by API id in compressed rows: the services serving API k are entries at
@@ -9,7 +9,7 @@ export interface ProviderIndex {
   /**
    * Per entry, side by side: the provider (service index); what it serves of the API in its current
    * version; and in the version it runs after the release (its current one if it does not move):
-   * each the one version id served, NOT_SERVED, or SEVERAL_VERSIONS. The pair check reads them
+   * each the one version id served, NOT_SERVED, or where its several versions are (`severalEntry`). The pair check reads them
    * next to the provider's number instead of seeking the provider's own rows, and in one place:
    * a requirement's providers are at random places in a large fleet, so each array read per
    * requirement is a cache miss of its own.
@@ -22,14 +22,26 @@ export const ENTRY_WORDS = 3;
 
 /** The provider's version does not serve the API. */
 export const NOT_SERVED = -1;
-/** The provider's version serves the API in more than one version: the full check decides. */
-export const SEVERAL_VERSIONS = -2;
 
-function servedVersion(rows: ServedRows, service: number, api: number): number {
+/**
+ * The answer for a version serving the API in several versions: where those versions are, as
+ * `-2 - (entry * 2 + side)`, the served entry in `fleet.served[side]` (see `severalEntry`), so the
+ * full check goes straight to them instead of seeking the provider's rows again.
+ */
+function several(entry: number, side: Side): number {
+  return -2 - (entry * 2 + side);
+}
+
+/** The served entry and its side (`entry * 2 + side`) of an answer below NOT_SERVED. */
+export function severalEntry(answer: number): number {
+  return -2 - answer;
+}
+
+function servedVersion(rows: ServedRows, side: Side, service: number, api: number): number {
   for (let e = rows.start[service] ?? 0; e < (rows.start[service + 1] ?? 0); e++) {
     if (rows.api[e] !== api) continue;
     const from = rows.versionStart[e] ?? 0;
-    return (rows.versionStart[e + 1] ?? 0) - from === 1 ? (rows.version[from] ?? 0) : SEVERAL_VERSIONS;
+    return (rows.versionStart[e + 1] ?? 0) - from === 1 ? (rows.version[from] ?? 0) : several(e, side);
   }
   return NOT_SERVED;
 }
@@ -61,8 +73,9 @@ export function providerIndex(fleet: CompactFleet): ProviderIndex {
   eachServing(fleet, (api, service) => {
     const at = fill[api] ?? 0;
     entries[ENTRY_WORDS * at] = service;
-    entries[ENTRY_WORDS * at + 1] = servedVersion(fleet.served[CURRENT], service, api);
-    entries[ENTRY_WORDS * at + 2] = servedVersion(fleet.served[sideOf(fleet, service, TARGET)], service, api);
+    const after = sideOf(fleet, service, TARGET);
+    entries[ENTRY_WORDS * at + 1] = servedVersion(fleet.served[CURRENT], CURRENT, service, api);
+    entries[ENTRY_WORDS * at + 2] = servedVersion(fleet.served[after], after, service, api);
     fill[api] = at + 1;
   });
   return { start, entries };
