@@ -2,7 +2,7 @@ import { type CompactFleet, CURRENT, type Side, TARGET } from "./compact-fleet.j
 import { findMissing, type MissingProvider } from "./missing-providers.js";
 import type { NeedRef, PairContext, PairRelation, RequirementFailure } from "./pair-relation.js";
 import { pairRelation } from "./pair-relation.js";
-import { type FleetService, type PlanningFleet, serviceIndex } from "./planning-fleet.js";
+import type { PlanningFleet } from "./planning-fleet.js";
 import { ENTRY_WORDS, NOT_SERVED, providerIndex, severalEntry } from "./provider-index.js";
 import type { RangeMatcher } from "./range-matcher.js";
 
@@ -203,12 +203,10 @@ export function buildOrderingConstraints(fleet: PlanningFleet, matches: RangeMat
       reached.length = 0;
     }
     if (compact.moving[c] !== 1) continue;
-    const dependsOn = (services[c] as FleetService).dependsOn;
-    for (let j = 0; j < dependsOn.length; j++) {
-      const d = serviceIndex(services, dependsOn[j] as string);
-      if (d !== undefined && compact.moving[d] === 1) {
-        edges.push({ before: d, after: c, cause: { kind: "depends-on" } });
-      }
+    const dependencies = fleet.dependencies;
+    for (let j = dependencies.start[c] ?? 0; j < (dependencies.start[c + 1] ?? 0); j++) {
+      const d = dependencies.list[j] ?? 0;
+      if (compact.moving[d] === 1) edges.push({ before: d, after: c, cause: { kind: "depends-on" } });
     }
   }
   return { edges, missing, incompatible };

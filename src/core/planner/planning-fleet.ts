@@ -49,6 +49,8 @@ export interface PlanningFleet {
   readonly indexOf: ReadonlyMap<string, number>;
   /** The same fleet as flat typed arrays, for the hot loops. */
   readonly compact: CompactFleet;
+  /** Each service's dependsOn as service indices: service s's are list[start[s] .. start[s + 1]). */
+  readonly dependencies: { readonly start: Int32Array; readonly list: readonly number[] };
 }
 
 /** Code-unit order: stable across machines and locales, unlike localeCompare. */
@@ -92,17 +94,6 @@ function asVersion(
 
 function isVersion(source: VersionDocument): source is ServiceVersion {
   return source.provides !== undefined && source.requires !== undefined;
-}
-
-/**
- * The index of service `name` in `services` (sorted by name), or undefined: a binary search, so
- * that planning a 100,000-service fleet builds no name → index Map (one hash per name) on its way.
- */
-export function serviceIndex(
-  services: readonly { readonly name: string }[],
-  name: string,
-): number | undefined {
-  return search(services.length, (i) => (services[i] as { readonly name: string }).name, name);
 }
 
 /** Where `name` is in `names` (sorted in code-unit order), or undefined: `search` without a closure. */
@@ -197,6 +188,9 @@ export function resolvePlanningFleet(input: PlanInput, environment: string): Pla
   // A plain loop and shared empty lists: a 100,000-service fleet's FleetService objects live
   // through the whole plan, so every object built here is one the scavenger copies.
   const services: FleetService[] = [];
+  // Found once here, where each is checked: the planner's later lookups would search again.
+  const dependencyStart = new Int32Array(docs.length + 1);
+  const dependencies: number[] = [];
   for (let i = 0; i < docs.length; i++) {
     const doc = docs[i] as DocumentOf<"Service">;
     const spec = doc.spec;
@@ -215,13 +209,16 @@ export function resolvePlanningFleet(input: PlanInput, environment: string): Pla
     const dependsOn = spec.dependsOn ?? NO_NAMES;
     for (let d = 0; d < dependsOn.length; d++) {
       const dependency = dependsOn[d] as string;
-      if (indexIn(names, dependency) === undefined) {
+      const at = indexIn(names, dependency);
+      if (at === undefined) {
         throw new InputError(
           "plan.unknown-service",
           `service ${doc.metadata.name} depends on "${dependency}", which has no Service document`,
         );
       }
+      dependencies.push(at);
     }
+    dependencyStart[i + 1] = dependencies.length;
     const moves = after !== undefined && after.version !== running;
     services.push({
       name: doc.metadata.name,
@@ -242,5 +239,6 @@ export function resolvePlanningFleet(input: PlanInput, environment: string): Pla
       return indexOf;
     },
     compact: compactFleet(services),
+    dependencies: { start: dependencyStart, list: dependencies },
   };
 }
