@@ -12,7 +12,7 @@ import {
 } from "./ordering-constraints.js";
 import { type NeedRef, type PairContext, pairRelation } from "./pair-relation.js";
 import { type PlanningFleet, resolvePlanningFleet } from "./planning-fleet.js";
-import { ENTRY_WORDS, providerIndex } from "./provider-index.js";
+import { ENTRY_WORDS, firstEntry, NO_ENTRY, nextEntry, providerIndex } from "./provider-index.js";
 import { createRangeMatcher, type RangeMatcher } from "./range-matcher.js";
 
 const APIS = ["a", "b", "c", "d"];
@@ -47,7 +47,7 @@ function reference(fleet: PlanningFleet, matches: RangeMatcher): OrderingConstra
       for (let k = rows.start[c] ?? 0; k < (rows.start[c + 1] ?? 0); k++) {
         if (skip[side as 0 | 1][k] === 1) continue;
         const api = rows.api[k] ?? 0;
-        for (let at = providers.start[api] ?? 0; at < (providers.start[api + 1] ?? 0); at++) {
+        for (let at = firstEntry(providers, api); at !== NO_ENTRY; at = nextEntry(providers, at)) {
           const p = providers.entries[ENTRY_WORDS * at] ?? 0;
           groups.set(p, [...(groups.get(p) ?? []), k * 2 + side]);
         }

@@ -3,7 +3,15 @@ import { findMissing, type MissingProvider } from "./missing-providers.js";
 import type { NeedRef, PairContext, PairRelation, RequirementFailure } from "./pair-relation.js";
 import { pairRelation } from "./pair-relation.js";
 import type { PlanningFleet } from "./planning-fleet.js";
-import { ENTRY_WORDS, NOT_SERVED, providerIndex, severalEntry } from "./provider-index.js";
+import {
+  ENTRY_WORDS,
+  firstEntry,
+  NO_ENTRY,
+  NOT_SERVED,
+  nextEntry,
+  providerIndex,
+  severalEntry,
+} from "./provider-index.js";
 import type { RangeMatcher } from "./range-matcher.js";
 
 /** Why one moving service must roll out in an earlier wave than another. */
@@ -166,7 +174,7 @@ export function buildOrderingConstraints(fleet: PlanningFleet, matches: RangeMat
         if (skip[side][k] === 1) continue;
         const api = rows.api[k] ?? 0;
         const range = rows.range[k] ?? 0;
-        for (let at = providers.start[api] ?? 0; at < (providers.start[api + 1] ?? 0); at++) {
+        for (let at = firstEntry(providers, api); at !== NO_ENTRY; at = nextEntry(providers, at)) {
           if (quietNeed(range, at)) continue;
           const p = providers.entries[ENTRY_WORDS * at] ?? 0;
           if (loudStamp[p] !== c) {
@@ -183,7 +191,7 @@ export function buildOrderingConstraints(fleet: PlanningFleet, matches: RangeMat
         for (let k = rows.start[c] ?? 0; k < (rows.start[c + 1] ?? 0); k++) {
           if (skip[side][k] === 1) continue;
           const api = rows.api[k] ?? 0;
-          for (let at = providers.start[api] ?? 0; at < (providers.start[api + 1] ?? 0); at++) {
+          for (let at = firstEntry(providers, api); at !== NO_ENTRY; at = nextEntry(providers, at)) {
             const p = providers.entries[ENTRY_WORDS * at] ?? 0;
             if (loudStamp[p] === c) add(p, k * 2 + side);
           }

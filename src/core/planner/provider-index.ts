@@ -1,24 +1,35 @@
 import { type CompactFleet, CURRENT, type ServedRows, type Side, sideOf, TARGET } from "./compact-fleet.js";
 
 /**
- * Providers by API id in compressed rows: the services serving API k are entries at
- * start[k] .. start[k + 1), entry `at` taking the words entries[ENTRY_WORDS at ..] of `entries`.
+ * Providers by API id. Entry `at` takes the words entries[ENTRY_WORDS at ..]: the provider (service
+ * index); what it serves of the API in its current version; in the version it runs after the
+ * release (its current one if it does not move), each the one version id served, NOT_SERVED, or
+ * where its several versions are (`severalEntry`); and the API's next entry (NO_ENTRY after its
+ * last). Entry k is API k's first (provider NO_ENTRY when nobody serves it); further providers of
+ * an API, in service order, follow the API count. A requirement's API is at a random place in a
+ * large fleet, so each array read per requirement is a cache miss of its own: with the first
+ * provider kept at the API's own index, and its answers beside it, the usual requirement (one
+ * provider) costs one, instead of a row start, then the entry, then the provider's own rows.
  */
 export interface ProviderIndex {
-  readonly start: Int32Array;
-  /**
-   * Per entry, side by side: the provider (service index); what it serves of the API in its current
-   * version; and in the version it runs after the release (its current one if it does not move):
-   * each the one version id served, NOT_SERVED, or where its several versions are (`severalEntry`). The pair check reads them
-   * next to the provider's number instead of seeking the provider's own rows, and in one place:
-   * a requirement's providers are at random places in a large fleet, so each array read per
-   * requirement is a cache miss of its own.
-   */
   readonly entries: Int32Array;
 }
 
-/** Words per provider entry: service, current version's answer, target version's answer. */
-export const ENTRY_WORDS = 3;
+/** Words per entry: provider, current version's answer, target version's answer, next entry. */
+export const ENTRY_WORDS = 4;
+
+/** No entry (after an API's last; as provider, an API nobody serves). */
+export const NO_ENTRY = -1;
+
+/** API `api`'s first entry, or NO_ENTRY when nobody serves it. */
+export function firstEntry(index: ProviderIndex, api: number): number {
+  return (index.entries[ENTRY_WORDS * api] ?? NO_ENTRY) === NO_ENTRY ? NO_ENTRY : api;
+}
+
+/** The entry after `at` of the same API, or NO_ENTRY. */
+export function nextEntry(index: ProviderIndex, at: number): number {
+  return index.entries[ENTRY_WORDS * at + 3] ?? NO_ENTRY;
+}
 
 /** The provider's version does not serve the API. */
 export const NOT_SERVED = -1;
@@ -63,20 +74,27 @@ function eachServing(fleet: CompactFleet, visit: (api: number, service: number) 
 /** Every service serving each API (in its current or target version), indexed by API id. */
 export function providerIndex(fleet: CompactFleet): ProviderIndex {
   const apiCount = fleet.apiNames.length;
-  const start = new Int32Array(apiCount + 1);
-  eachServing(fleet, (api) => {
-    start[api + 1] = (start[api + 1] ?? 0) + 1;
-  });
-  for (let k = 0; k < apiCount; k++) start[k + 1] = (start[k + 1] ?? 0) + (start[k] ?? 0);
-  const fill = start.slice(0, apiCount);
-  const entries = new Int32Array(ENTRY_WORDS * (start[apiCount] ?? 0));
+  // Each serving pair has an entry: at most one per served entry of either side, past the heads.
+  const capacity = apiCount + fleet.served[CURRENT].api.length + fleet.served[TARGET].api.length;
+  const entries = new Int32Array(ENTRY_WORDS * capacity);
+  for (let k = 0; k < apiCount; k++) {
+    entries[ENTRY_WORDS * k] = NO_ENTRY;
+    entries[ENTRY_WORDS * k + 3] = NO_ENTRY;
+  }
+  const last = new Int32Array(apiCount);
+  let used = apiCount;
   eachServing(fleet, (api, service) => {
-    const at = fill[api] ?? 0;
-    entries[ENTRY_WORDS * at] = service;
+    let at = api;
+    if (entries[ENTRY_WORDS * api] !== NO_ENTRY) {
+      at = used++;
+      entries[ENTRY_WORDS * (last[api] ?? 0) + 3] = at;
+    }
+    last[api] = at;
     const after = sideOf(fleet, service, TARGET);
+    entries[ENTRY_WORDS * at] = service;
     entries[ENTRY_WORDS * at + 1] = servedVersion(fleet.served[CURRENT], CURRENT, service, api);
     entries[ENTRY_WORDS * at + 2] = servedVersion(fleet.served[after], after, service, api);
-    fill[api] = at + 1;
+    entries[ENTRY_WORDS * at + 3] = NO_ENTRY;
   });
-  return { start, entries };
+  return { entries };
 }
