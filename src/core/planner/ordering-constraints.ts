@@ -153,7 +153,8 @@ export function buildOrderingConstraints(fleet: PlanningFleet, matches: RangeMat
    * the versions the provider index keeps beside it: served in range by both versions, or by
    * neither. This is pairRelation's own first test (quietPair), per requirement; a pair none of
    * whose requirements may fail relates as "any", and pairRelation is not asked. A version serving
-   * the API in several versions (a release adding 1.5 beside 1.4) is read from where the index says they are.
+   * the API in several versions (a release adding 1.5 beside 1.4) has them read where the index
+   * says they are.
    */
   const quietNeed = (range: number, at: number) => {
     const before = providers.entries[ENTRY_WORDS * at + 1] ?? 0;

@@ -3,7 +3,7 @@ import { type CompactFleet, CURRENT, type ServedRows, type Side, sideOf, TARGET 
 /**
  * Providers by API id. Entry `at` takes the words entries[ENTRY_WORDS at ..]: the provider (service
  * index); what it serves of the API in its current version; in the version it runs after the
- * release (its current one if it does not move), each the one version id served, NOT_SERVED, or
+ * release (its current one if it does not move), each the one version id served, NOT_SERVED or
  * where its several versions are (`severalEntry`); and the API's next entry (NO_ENTRY after its
  * last). Entry k is API k's first (provider NO_ENTRY when nobody serves it); further providers of
  * an API, in service order, follow the API count. A requirement's API is at a random place in a
