@@ -159,14 +159,16 @@ function byName(services: readonly DocumentOf<"Service">[]): {
   docs: readonly DocumentOf<"Service">[];
   names: string[];
 } {
-  const names: string[] = [];
+  // Sized up front, as `services` in resolvePlanningFleet: grown by push, a 100,000-entry array is
+  // copied half a dozen times on its way, each copy past 128 kB fresh memory the kernel must map.
+  const names = new Array<string>(services.length);
   for (let i = 0; i < services.length; i++) {
     const name = (services[i] as DocumentOf<"Service">).metadata.name;
     if (i > 0 && compareNames(names[i - 1] as string, name) > 0) {
       const docs = [...services].sort((a, b) => compareNames(a.metadata.name, b.metadata.name));
       return { docs, names: docs.map((d) => d.metadata.name) };
     }
-    names.push(name);
+    names[i] = name;
   }
   return { docs: services, names };
 }
@@ -187,7 +189,7 @@ export function resolvePlanningFleet(input: PlanInput, environment: string): Pla
   const changes = changesByService(input, names);
   // A plain loop and shared empty lists: a 100,000-service fleet's FleetService objects live
   // through the whole plan, so every object built here is one the scavenger copies.
-  const services: FleetService[] = [];
+  const services = new Array<FleetService>(docs.length);
   // Found once here, where each is checked: the planner's later lookups would search again.
   const dependencyStart = new Int32Array(docs.length + 1);
   const dependencies: number[] = [];
@@ -220,14 +222,14 @@ export function resolvePlanningFleet(input: PlanInput, environment: string): Pla
     }
     dependencyStart[i + 1] = dependencies.length;
     const moves = after !== undefined && after.version !== running;
-    services.push({
+    services[i] = {
       name: doc.metadata.name,
       tier: spec.tier ?? 0,
       current: after !== undefined && !moves ? after : before,
       target: moves ? after : undefined,
       change: moves ? change : undefined,
       dependsOn,
-    });
+    };
   }
   let indexOf: Map<string, number> | undefined;
   return {
