@@ -118,9 +118,12 @@ export function buildOrderingConstraints(fleet: PlanningFleet, matches: RangeMat
   };
   const edges: OrderingEdge[] = [];
   const incompatible: IncompatiblePair[] = [];
-  // Scratch space reused for every consumer: which providers it reaches, and its needs on each.
+  // Scratch space reused for every consumer: which providers it reaches (the first `reachedCount`
+  // of `reached`), and its needs on each. Emptied by count, never by `length = 0`: V8 drops an
+  // emptied array's storage, and the next push allocates it again (20,000 loud pairs, 3 MB).
   const groupOf = new Int32Array(services.length).fill(-1);
   const reached: number[] = [];
+  let reachedCount = 0;
   const groups: NeedRef[][] = [];
   const add = (p: number, ref: NeedRef) => {
     const at = groupOf[p] ?? -1;
@@ -128,14 +131,14 @@ export function buildOrderingConstraints(fleet: PlanningFleet, matches: RangeMat
       groups[at]?.push(ref);
       return;
     }
-    groupOf[p] = reached.length;
-    const group = groups[reached.length];
+    groupOf[p] = reachedCount;
+    const group = groups[reachedCount];
     if (group === undefined) groups.push([ref]);
     else {
-      group.length = 0;
-      group.push(ref);
+      group[0] = ref;
+      group.length = 1;
     }
-    reached.push(p);
+    reached[reachedCount++] = p;
   };
   const satisfies = ctx.satisfies;
   /** Whether the provider's version serves some version of the API in `range` (see `quietNeed`). */
@@ -199,7 +202,7 @@ export function buildOrderingConstraints(fleet: PlanningFleet, matches: RangeMat
         }
       }
     }
-    for (let r = 0; r < reached.length; r++) {
+    for (let r = 0; r < reachedCount; r++) {
       const p = reached[r] as number;
       const at = groupOf[p] ?? 0;
       const relation = pairRelation(ctx, c, p, groups[at] ?? []);
@@ -207,10 +210,8 @@ export function buildOrderingConstraints(fleet: PlanningFleet, matches: RangeMat
       const edge = relationEdge(relation, c, p);
       if (edge !== undefined) edges.push(edge);
     }
-    if (reached.length > 0) {
-      for (let r = 0; r < reached.length; r++) groupOf[reached[r] as number] = -1;
-      reached.length = 0;
-    }
+    for (let r = 0; r < reachedCount; r++) groupOf[reached[r] as number] = -1;
+    reachedCount = 0;
     if (compact.moving[c] !== 1) continue;
     const dependencies = fleet.dependencies;
     for (let j = dependencies.start[c] ?? 0; j < (dependencies.start[c + 1] ?? 0); j++) {
