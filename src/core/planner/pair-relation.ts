@@ -64,10 +64,10 @@ function anyInRange(ctx: PairContext, service: number, side: Side, entry: number
 function versionsOf(ctx: PairContext, service: number, side: Side, entry: number): string[] {
   if (entry < 0) return [];
   const rows = ctx.fleet.served[sideOf(ctx.fleet, service, side)];
-  const out: string[] = [];
-  for (let j = rows.versionStart[entry] ?? 0; j < (rows.versionStart[entry + 1] ?? 0); j++) {
-    out.push(ctx.fleet.versionNames[rows.version[j] ?? 0] ?? "");
-  }
+  const from = rows.versionStart[entry] ?? 0;
+  // Sized up front: every edge's reason keeps this list, and one grown by push keeps room for 17.
+  const out = new Array<string>((rows.versionStart[entry + 1] ?? 0) - from);
+  for (let j = 0; j < out.length; j++) out[j] = ctx.fleet.versionNames[rows.version[from + j] ?? 0] ?? "";
   return out;
 }
 
