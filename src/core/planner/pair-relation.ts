@@ -214,7 +214,9 @@ export function pairRelation(
   refs: readonly NeedRef[],
 ): PairRelation {
   if (quietPair(ctx, provider, refs)) return ANY;
-  const checks = refs.map((ref) => check(ctx, provider, ref));
+  // A loop rather than map: no closure per pair (a 100,000-service fleet has 20,000 such pairs).
+  const checks = new Array<NeedCheck>(refs.length);
+  for (let i = 0; i < refs.length; i++) checks[i] = check(ctx, provider, refs[i] as NeedRef);
   const found = relation(ctx, consumer, provider, checks);
   if (found.kind !== "never" || found.reasons.length < 2) return found;
   for (const single of checks) {
