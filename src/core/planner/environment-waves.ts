@@ -83,10 +83,12 @@ export function environmentWaves(
   rollbackWindowSeconds: number,
 ): PlanWave[] {
   const waves = groups.map((services, k) => rolloutWave(k, services, groups[k + 1] ?? []));
-  const contracting = groups
-    .flat()
-    .filter((s) => contractMigrations(s).length > 0)
-    .sort((a, b) => compareNames(a.name, b.name));
+  // Loops rather than flat(): most plans contract nothing, and a copy of every wave's services
+  // would be one more array of tens of thousands for the scavenger.
+  const contracting: FleetService[] = [];
+  for (const services of groups)
+    for (const s of services) if (contractMigrations(s).length > 0) contracting.push(s);
+  contracting.sort((a, b) => compareNames(a.name, b.name));
   if (contracting.length > 0) {
     waves.push({
       index: waves.length,
