@@ -16,7 +16,12 @@ const INLINE_UNITS = 10;
  * (Fowler, Noll, Vo) over code units.
  */
 export class StringInterner {
-  readonly names: string[] = [];
+  /**
+   * The names by id: the first `#count` entries. Sized to `expected` up front, since a list grown by
+   * push to 100,000 names is copied half a dozen times on the way (3 MB per plan of such a fleet).
+   */
+  #names: string[];
+  #count = 0;
   /** A slot's second word is its id + 1: a fresh (zeroed) table is empty without a pass to fill it. */
   #slots: Int32Array;
   #last = "";
@@ -24,9 +29,16 @@ export class StringInterner {
 
   /** `expected`: about how many distinct names will come, so that the table need not grow to them. */
   constructor(expected = 0) {
+    this.#names = expected > 0 ? new Array<string>(expected) : [];
     let slots = 1024;
     while (slots < 2 * expected) slots *= 2;
     this.#slots = new Int32Array(slots * SLOT_WORDS);
+  }
+
+  /** The names interned so far, by id. */
+  get names(): readonly string[] {
+    if (this.#names.length > this.#count) this.#names.length = this.#count;
+    return this.#names;
   }
 
   id(name: string): number {
@@ -53,7 +65,7 @@ export class StringInterner {
 
   /** Whether the slot at `at` (id `id`, same hash and length) holds `name`. */
   #equals(at: number, id: number, name: string): boolean {
-    if (name.length > INLINE_UNITS) return this.names[id] === name;
+    if (name.length > INLINE_UNITS) return this.#names[id] === name;
     const slots = this.#slots;
     for (let i = 0; i < name.length; i += 2) {
       if (slots[at + 3 + (i >> 1)] !== pair(name, i)) return false;
@@ -62,8 +74,9 @@ export class StringInterner {
   }
 
   #add(name: string, hash: number, at: number): number {
-    const fresh = this.names.length;
-    this.names.push(name);
+    const fresh = this.#count++;
+    if (fresh < this.#names.length) this.#names[fresh] = name;
+    else this.#names.push(name);
     const slots = this.#slots;
     slots[at] = hash;
     slots[at + 1] = fresh + 1;
@@ -71,7 +84,7 @@ export class StringInterner {
     if (name.length <= INLINE_UNITS) {
       for (let i = 0; i < name.length; i += 2) slots[at + 3 + (i >> 1)] = pair(name, i);
     }
-    if (this.names.length * 2 * SLOT_WORDS > slots.length) this.#grow();
+    if (this.#count * 2 * SLOT_WORDS > slots.length) this.#grow();
     return fresh;
   }
 
