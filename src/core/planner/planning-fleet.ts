@@ -128,7 +128,9 @@ function changesByService(input: PlanInput, names: readonly string[]): (ReleaseC
   // Changes usually come in name order, as the services do: a cursor walks both, and a change
   // out of order is searched for.
   let cursor = 0;
-  for (const change of input.release.spec.changes) {
+  const all = input.release.spec.changes;
+  for (let c = 0; c < all.length; c++) {
+    const change = all[c] as ReleaseChange;
     while (cursor < names.length && (names[cursor] as string) < change.service) cursor++;
     const at =
       names[cursor] === change.service
