@@ -5,8 +5,8 @@ const INLINE_UNITS = 10;
 /**
  * Interns names to small integers (0, 1, 2 … in order of first sight), so that indexes are
  * arrays rather than hash maps. An open-addressing table with linear probing (Knuth, TAOCP vol. 3,
- * §6.4, algorithm L) over one typed array, kept at most half full. A 100,000-service fleet interns
- * about 700,000 API names, most of them in a random order, so each lookup is a cache miss (and,
+ * §6.4, algorithm L) over one typed array, kept at most half full. A 100,000-service fleet looks
+ * up about 700,000 API names, most of them in a random order, so each lookup is a cache miss (and,
  * past the TLB's reach, a page walk) wherever it lands. A `Map` compares each hit with its stored
  * key string, scattered over the heap with the documents, and re-reads every key's hash from its
  * string when it grows; three arrays (slots, hashes, a copy of the names' code units) cost three
