@@ -57,6 +57,14 @@ module.exports = {
       to: { path: "^src/(server|cli)/" },
     },
     {
+      name: "runtime-is-a-leaf",
+      comment:
+        "src/runtime (running this package's own modules in other processes and threads) serves every layer but core; it imports nothing of the project.",
+      severity: "error",
+      from: { path: "^src/runtime/" },
+      to: { path: "^src/", pathNot: "^src/runtime/" },
+    },
+    {
       name: "server-not-cli",
       comment: "the server must not depend on the CLI.",
       severity: "error",

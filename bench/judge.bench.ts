@@ -63,31 +63,10 @@ const cpuMs = () => {
 
 // Median wall-clock time of RUNS runs after a warm-up, and the median CPU time of the same runs
 // (shown too because the machine is shared: waiting for a core inflates wall time, not CPU time).
-function median(label: string, work: () => unknown): { label: string; ms: number; cpu: number } {
-  work();
-  const times: number[] = [];
-  const cpu: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const start = performance.now();
-    const startCpu = cpuMs();
-    work();
-    times.push(performance.now() - start);
-    cpu.push(cpuMs() - startCpu);
-  }
-  const mid = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(RUNS / 2)] ?? 0;
-  return { label, ms: mid(times), cpu: mid(cpu) };
-}
-
-const nativeSort = median("Float64Array.prototype.sort of the 40 arrays", () =>
-  arrays.map((a) => a.slice().sort()),
-);
-const radixSort = median("sortSamples (the judge's radix sort) of the 40 arrays", () =>
-  arrays.map((a) => sortSamples(a)),
-);
-/** median() for work that returns a promise. */
-async function medianAsync(
+// Work may return a promise (JudgeWorkers); a plain result is awaited as it is.
+async function median(
   label: string,
-  work: () => Promise<unknown>,
+  work: () => unknown,
 ): Promise<{ label: string; ms: number; cpu: number }> {
   await work();
   const times: number[] = [];
@@ -103,16 +82,22 @@ async function medianAsync(
   return { label, ms: mid(times), cpu: mid(cpu) };
 }
 
+const nativeSort = await median("Float64Array.prototype.sort of the 40 arrays", () =>
+  arrays.map((a) => a.slice().sort()),
+);
+const radixSort = await median("sortSamples (the judge's radix sort) of the 40 arrays", () =>
+  arrays.map((a) => sortSamples(a)),
+);
 const samples = (side: Record<string, Float64Array>): MetricSamples => side;
 const judgement = judgeCanary(config, samples(baseline), samples(canary));
-const single = median("judgeCanary on this thread, 20 metrics", () =>
+const single = await median("judgeCanary on this thread, 20 metrics", () =>
   judgeCanary(config, samples(baseline), samples(canary)),
 );
 const workers = new JudgeWorkers();
 const threads = availableParallelism();
 // The warm-up run also starts the worker threads (and compiles the judge in them).
 const judgedInWorkers = await workers.judge(config, samples(baseline), samples(canary));
-const parallel = await medianAsync(`JudgeWorkers on ${threads} threads, 20 metrics`, () =>
+const parallel = await median(`JudgeWorkers on ${threads} threads, 20 metrics`, () =>
   workers.judge(config, samples(baseline), samples(canary)),
 );
 await workers.close();

@@ -1,7 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
+import { ownModuleArgs } from "../runtime/own-module.js";
 
 const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -17,21 +16,6 @@ export interface DemoServer {
 }
 
 /**
- * node arguments that run the `upshift` CLI: compiled, `dist/cli/main.js` directly; from the
- * sources (`npm run demo`), `src/cli/main.ts` through tsx's loader, resolved from this package.
- */
-function cliArgs(): string[] {
-  const here = fileURLToPath(import.meta.url);
-  if (here.endsWith(".js")) return [fileURLToPath(new URL("../cli/main.js", import.meta.url))];
-  const tsxDir = dirname(createRequire(import.meta.url).resolve("tsx/package.json"));
-  return [
-    "--import",
-    pathToFileURL(join(tsxDir, "dist/loader.mjs")).href,
-    fileURLToPath(new URL("../cli/main.ts", import.meta.url)),
-  ];
-}
-
-/**
  * Starts the server on the embedded SQLite store in `dataDir`, on a free loopback port, and waits
  * for its address and the bootstrap admin token (printed once on a fresh store).
  */
@@ -42,7 +26,7 @@ export async function startDemoServer(
   const child = spawn(
     process.execPath,
     [
-      ...cliArgs(),
+      ...ownModuleArgs(import.meta.url, "../cli/main"),
       "--data-dir",
       dataDir,
       "server",

@@ -1,9 +1,7 @@
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import type pg from "pg";
 import type { ChainPoint } from "../core/audit/audit-entry.js";
+import { ownModuleWorker } from "../runtime/own-module.js";
 import { copyAuditRange, copyOut } from "./audit-copy-out.js";
 import { CopyChainScanner, type ScanState } from "./audit-copy-scanner.js";
 import type { FastScanResult } from "./audit-fast-scan-result.js";
@@ -109,10 +107,8 @@ function connectionOf(pool: pg.Pool): pg.ClientConfig {
 }
 
 /**
- * Runs audit-pg-half-worker in a worker thread: compiled JavaScript as it is; from TypeScript
- * sources (tests, tsx) through tsx's module hooks registered in the worker first, resolved from this
- * package. `done` resolves undefined if the worker fails in any way: the caller then verifies
- * that half itself.
+ * Runs audit-pg-half-worker in a worker thread (ownModuleWorker). `done` resolves undefined if
+ * the worker fails in any way: the caller then verifies that half itself.
  */
 interface HalfInWorker {
   readonly done: Promise<ScanState | undefined>;
@@ -120,21 +116,9 @@ interface HalfInWorker {
 }
 
 function verifyHalfInWorker(task: HalfTask): HalfInWorker {
-  const here = fileURLToPath(import.meta.url);
   let worker: Worker;
   try {
-    if (here.endsWith(".js"))
-      worker = new Worker(join(dirname(here), "audit-pg-half-worker.js"), { workerData: task });
-    else {
-      // tsx's ESM API module, found through its CommonJS twin (require.resolve answers that one).
-      const api = createRequire(import.meta.url)
-        .resolve("tsx/esm/api")
-        .replace(/\.cjs$/, ".mjs");
-      const entry = pathToFileURL(join(dirname(here), "audit-pg-half-worker.ts")).href;
-      const boot = `import(${JSON.stringify(pathToFileURL(api).href)})
-        .then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })`;
-      worker = new Worker(boot, { eval: true, workerData: task });
-    }
+    worker = ownModuleWorker(import.meta.url, "./audit-pg-half-worker", { workerData: task });
   } catch {
     return { done: Promise.resolve(undefined), cancel: async () => {} };
   }

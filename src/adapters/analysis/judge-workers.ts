@@ -10,11 +10,8 @@
  * its lane is classified on the caller's thread, and the next judgement starts a new worker.
  * Idle workers do not keep the process alive.
  */
-import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import {
   assertValidJudgeConfig,
   balanceLanes,
@@ -27,6 +24,7 @@ import {
 } from "../../core/analysis/canary-judge.js";
 import { classifyMetric } from "../../core/analysis/classify-metric.js";
 import type { MetricVerdict } from "../../core/analysis/metric-verdict.js";
+import { ownModuleWorker } from "../../runtime/own-module.js";
 import type { JudgeTask, JudgeTaskResult } from "./judge-task.js";
 
 export interface JudgeWorkersOptions {
@@ -42,7 +40,7 @@ export interface JudgeWorkersOptions {
  * Below this many samples (both sides, all metrics) a judgement stays on the caller's thread:
  * about 5 ms of work, while sending samples to a worker and its answer back takes about 1 ms.
  */
-export const INLINE_BELOW = 100_000;
+const INLINE_BELOW = 100_000;
 
 type Reply = (result: JudgeTaskResult | undefined) => void;
 
@@ -59,13 +57,12 @@ export class JudgeWorkers {
   readonly #startWorker: () => Worker;
   #nextId = 0;
   #closed = false;
-  /** Metrics a worker thread classified, since this pool was made. */
-  classifiedInWorkers = 0;
+  #classifiedInWorkers = 0;
 
   constructor(options: JudgeWorkersOptions = {}) {
     this.#size = Math.max(0, options.workers ?? availableParallelism() - 1);
     this.#inlineBelow = options.inlineBelow ?? INLINE_BELOW;
-    this.#startWorker = options.startWorker ?? startJudgeWorker;
+    this.#startWorker = options.startWorker ?? (() => ownModuleWorker(import.meta.url, "./judge-worker"));
     this.#lanes = new Array<Lane | undefined>(this.#size).fill(undefined);
   }
 
@@ -108,7 +105,7 @@ export class JudgeWorkers {
             items.forEach((i, k) => {
               verdicts[i] = result.verdicts[k];
             });
-            this.classifiedInWorkers += items.length;
+            this.#classifiedInWorkers += items.length;
           } else items.forEach(classifyHere);
         }),
       );
@@ -123,6 +120,11 @@ export class JudgeWorkers {
     }
     await Promise.all(pending);
     return judgementOf(config, verdicts as MetricVerdict[]);
+  }
+
+  /** Metrics a worker thread classified, since this pool was made. */
+  get classifiedInWorkers(): number {
+    return this.#classifiedInWorkers;
   }
 
   /** Stops the workers; later judgements run on the caller's thread. */
@@ -183,23 +185,4 @@ function float64(values: ArrayLike<number | null>): Float64Array {
   const out = new Float64Array(values.length);
   for (let i = 0; i < values.length; i++) out[i] = values[i] ?? Number.NaN;
   return out;
-}
-
-/**
- * Starts judge-worker: compiled JavaScript as it is; from TypeScript sources (tests, tsx) through
- * tsx's module hooks registered in the worker first, resolved from this package.
- */
-function startJudgeWorker(): Worker {
-  const here = fileURLToPath(import.meta.url);
-  // A worker inherits the process's flags; --input-type (a script run with -e) makes it refuse a file.
-  const execArgv = process.execArgv.filter((flag) => !flag.startsWith("--input-type"));
-  if (here.endsWith(".js")) return new Worker(join(dirname(here), "judge-worker.js"), { execArgv });
-  // tsx's ESM API module, found through its CommonJS twin (require.resolve answers that one).
-  const api = createRequire(import.meta.url)
-    .resolve("tsx/esm/api")
-    .replace(/\.cjs$/, ".mjs");
-  const entry = pathToFileURL(join(dirname(here), "judge-worker.ts")).href;
-  const boot = `import(${JSON.stringify(pathToFileURL(api).href)})
-    .then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })`;
-  return new Worker(boot, { eval: true });
 }

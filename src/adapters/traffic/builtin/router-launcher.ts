@@ -1,8 +1,6 @@
 import { spawn } from "node:child_process";
 import { closeSync, existsSync, openSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { ownModuleArgs } from "../../../runtime/own-module.js";
 import { readJsonFile } from "../json-file.js";
 import { RouterAdminClient } from "./admin-client.js";
 import { type RouterPidRecord, routerFiles } from "./router-files.js";
@@ -40,21 +38,6 @@ export async function findRunningRouter(stateDir: string, service: string): Prom
   return { record, admin, how: "adopted" };
 }
 
-/**
- * How to run router-process: compiled JavaScript runs on node directly; from TypeScript sources
- * (tests, `tsx`) it runs through tsx's loader, resolved from this package so any cwd works.
- */
-function routerCommand(): readonly string[] {
-  const here = fileURLToPath(import.meta.url);
-  if (here.endsWith(".js")) return [join(dirname(here), "router-process.js")];
-  const tsxDir = dirname(createRequire(import.meta.url).resolve("tsx/package.json"));
-  return [
-    "--import",
-    pathToFileURL(join(tsxDir, "dist/loader.mjs")).href,
-    join(dirname(here), "router-process.ts"),
-  ];
-}
-
 function logTail(file: string): string {
   return existsSync(file) ? readFileSync(file, "utf8").split("\n").slice(-10).join("\n") : "(no log)";
 }
@@ -76,12 +59,16 @@ export async function startOrAdoptRouter(
   const env = { ...process.env };
   // Test runners inject loaders through NODE_OPTIONS; the router needs none of them.
   delete env.NODE_OPTIONS;
-  const child = spawn(process.execPath, [...routerCommand(), "--state-dir", stateDir, "--service", service], {
-    cwd: stateDir,
-    detached: true,
-    stdio: ["ignore", log, log],
-    env,
-  });
+  const child = spawn(
+    process.execPath,
+    [...ownModuleArgs(import.meta.url, "./router-process"), "--state-dir", stateDir, "--service", service],
+    {
+      cwd: stateDir,
+      detached: true,
+      stdio: ["ignore", log, log],
+      env,
+    },
+  );
   closeSync(log);
   let exited: number | null = null;
   child.once("exit", (code) => {
