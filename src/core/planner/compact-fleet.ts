@@ -1,13 +1,9 @@
 import { StringInterner } from "./string-interner.js";
 
-/** The shape compactFleet reads (structurally a FleetService; no import, so no cycle). */
+/** A version as the builder reads it (structurally a ServiceVersion; no import, so no cycle). */
 interface VersionSource {
   readonly provides: readonly { readonly api: string; readonly version: string }[];
   readonly requires: readonly { readonly api: string; readonly range: string }[];
-}
-interface ServiceSource {
-  readonly current: VersionSource;
-  readonly target: VersionSource | undefined;
 }
 
 /** Version sides of a service: what runs now, and what the release moves it to. */
@@ -46,12 +42,44 @@ export interface CompactFleet {
   readonly rangeNames: readonly string[];
 }
 
-/**
- * The lists of a version a service does not move to: shared, since `?? []` would build an array
- * per service that stays (80,000 of them in a 100,000-service fleet, 5 MB for the scavenger).
- */
+/** The provides of a version a service does not move to. */
 const NO_PROVIDES: VersionSource["provides"] = Object.freeze([]);
-const NO_NEEDS: VersionSource["requires"] = Object.freeze([]);
+
+/**
+ * Int32Arrays filled from the front in step (one length for all), doubled when full: rows are
+ * built in one pass, unsized. A caller reserves room for a service's rows, writes them with plain
+ * indexed stores, then sets `length`.
+ */
+class Rows {
+  readonly columns: Int32Array[];
+  length = 0;
+
+  /**
+   * `capacity` may be generous: a large typed array is mapped memory the kernel only backs where it
+   * is written, so room never used costs no page faults.
+   */
+  constructor(columns: number, capacity: number) {
+    this.columns = Array.from({ length: columns }, () => new Int32Array(Math.max(16, capacity)));
+  }
+
+  /** Makes room for `extra` more rows. */
+  reserve(extra: number): void {
+    const size = this.columns[0]?.length ?? 0;
+    if (this.length + extra <= size) return;
+    let grown = size * 2;
+    while (grown < this.length + extra) grown *= 2;
+    for (let c = 0; c < this.columns.length; c++) {
+      const column = new Int32Array(grown);
+      column.set(this.columns[c] as Int32Array);
+      this.columns[c] = column;
+    }
+  }
+
+  /** Column `c`'s rows filled so far (a view: no copy). */
+  view(c: number): Int32Array {
+    return (this.columns[c] as Int32Array).subarray(0, this.length);
+  }
+}
 
 /** The first position of `api` in a provides list: lists are a handful long, so a scan. */
 function firstOf(provides: readonly { readonly api: string }[], api: string): number {
@@ -59,25 +87,31 @@ function firstOf(provides: readonly { readonly api: string }[], api: string): nu
   return -1;
 }
 
-function servedRows(
-  services: readonly ServiceSource[],
-  pick: (s: ServiceSource) => VersionSource | undefined,
-  apis: StringInterner,
-  versions: StringInterner,
-  capacity: number,
-): ServedRows {
-  const start = new Int32Array(services.length + 1);
-  const api = new Int32Array(capacity);
-  const versionStart = new Int32Array(capacity + 1);
-  const version = new Int32Array(capacity);
-  let entries = 0;
-  let count = 0;
-  for (let i = 0; i < services.length; i++) {
-    const provides = pick(services[i] as ServiceSource)?.provides ?? NO_PROVIDES;
+/** One side's served rows as they are built: entries (API, end of its versions) by service, versions by entry. */
+class ServedBuilder {
+  readonly #start: Int32Array;
+  /** Columns: API id, end of the entry's versions. */
+  readonly #entries: Rows;
+  readonly #versions: Rows;
+
+  constructor(services: number, entries: number) {
+    this.#start = new Int32Array(services + 1);
+    this.#entries = new Rows(2, entries);
+    this.#versions = new Rows(1, entries);
+  }
+
+  /** Service `service`'s entries: one per API it serves, with that API's versions, each once. */
+  add(service: number, provides: VersionSource["provides"], apis: StringInterner, versions: StringInterner) {
+    // A service has at most as many entries, and versions, as provides.
+    this.#entries.reserve(provides.length);
+    this.#versions.reserve(provides.length);
+    const [api, end] = this.#entries.columns as [Int32Array, Int32Array];
+    const version = this.#versions.columns[0] as Int32Array;
+    let [e, count] = [this.#entries.length, this.#versions.length];
     for (let a = 0; a < provides.length; a++) {
       const name = (provides[a] as { readonly api: string }).api;
       if (firstOf(provides, name) < a) continue; // one entry per API
-      api[entries] = apis.id(name);
+      api[e] = apis.id(name);
       const first = count;
       for (let b = a; b < provides.length; b++) {
         const q = provides[b] as { readonly api: string; readonly version: string };
@@ -87,95 +121,113 @@ function servedRows(
         for (let j = first; j < count && !seen; j++) seen = version[j] === id;
         if (!seen) version[count++] = id;
       }
-      versionStart[++entries] = count;
+      end[e++] = count;
     }
-    start[i + 1] = entries;
+    this.#entries.length = e;
+    this.#versions.length = count;
+    this.#start[service + 1] = e;
   }
-  return {
-    start,
-    api: api.subarray(0, entries),
-    versionStart: versionStart.subarray(0, entries + 1),
-    version,
-  };
+
+  rows(): ServedRows {
+    const versionStart = new Int32Array(this.#entries.length + 1);
+    versionStart.set(this.#entries.view(1), 1);
+    return { start: this.#start, api: this.#entries.view(0), versionStart, version: this.#versions.view(0) };
+  }
 }
+
+/** One side's need rows as they are built: requirement k is API columns[0][k] in range columns[1][k]. */
+interface NeedBuilder {
+  readonly start: Int32Array;
+  readonly rows: Rows;
+}
+
+const needRows = (b: NeedBuilder): NeedRows => ({
+  start: b.start,
+  api: b.rows.view(0),
+  range: b.rows.view(1),
+});
 
 /**
- * Requirements of both sides in one pass per service: a target requirement on the same API and
- * range as the current one at its position (the usual case: a release keeps most requirements)
- * reuses its ids while both strings are still in cache, instead of hashing them again.
+ * Builds a CompactFleet one service at a time, in service order, while the caller reads that
+ * service's documents: on a 100,000-service fleet the documents are scattered over the heap, and
+ * each further pass over them (to size the rows first, then one per kind of row) cost a cache
+ * miss per list read, 5–25 ms a pass. Row arrays grow instead of being sized by a pass of their own.
  */
-function needRows(
-  services: readonly ServiceSource[],
-  apis: StringInterner,
-  ranges: StringInterner,
-  nowCapacity: number,
-  nextCapacity: number,
-): [NeedRows, NeedRows] {
-  const now = {
-    start: new Int32Array(services.length + 1),
-    api: new Int32Array(nowCapacity),
-    range: new Int32Array(nowCapacity),
-  };
-  const next = {
-    start: new Int32Array(services.length + 1),
-    api: new Int32Array(nextCapacity),
-    range: new Int32Array(nextCapacity),
-  };
-  let [k, t] = [0, 0];
-  for (let i = 0; i < services.length; i++) {
-    const service = services[i] as ServiceSource;
-    const current = service.current.requires;
-    const first = k;
-    for (let r = 0; r < current.length; r++) {
-      const need = current[r] as { readonly api: string; readonly range: string };
-      now.api[k] = apis.id(need.api);
-      now.range[k++] = ranges.id(need.range);
-    }
-    now.start[i + 1] = k;
-    const target = service.target?.requires ?? NO_NEEDS;
-    for (let r = 0; r < target.length; r++) {
-      const need = target[r] as { readonly api: string; readonly range: string };
-      const same = current[r];
-      next.api[t] =
-        same !== undefined && same.api === need.api ? (now.api[first + r] ?? 0) : apis.id(need.api);
-      next.range[t++] =
-        same !== undefined && same.range === need.range ? (now.range[first + r] ?? 0) : ranges.id(need.range);
-    }
-    next.start[i + 1] = t;
-  }
-  return [now, next];
-}
+export class CompactFleetBuilder {
+  readonly #moving: Uint8Array;
+  readonly #served: readonly [ServedBuilder, ServedBuilder];
+  readonly #needs: readonly [NeedBuilder, NeedBuilder];
+  // Most APIs are served by one service: about as many API names as services.
+  readonly #apis: StringInterner;
+  readonly #versions = new StringInterner();
+  readonly #ranges = new StringInterner();
 
-/** Flattens a fleet; a service that does not move has empty target rows. */
-export function compactFleet(services: readonly ServiceSource[]): CompactFleet {
-  const current = (s: ServiceSource) => s.current;
-  const target = (s: ServiceSource) => s.target;
-  // One pass sizes every row array (a 100,000-service fleet's versions are scattered over the heap,
-  // so each pass over them is a cache miss per service); Uint8Array.from would iterate and allocate.
-  const moving = new Uint8Array(services.length);
-  let [provides, targetProvides, requires, targetRequires] = [0, 0, 0, 0];
-  for (let i = 0; i < services.length; i++) {
-    const s = services[i] as ServiceSource;
-    provides += s.current.provides.length;
-    requires += s.current.requires.length;
-    if (s.target === undefined) continue;
-    moving[i] = 1;
-    targetProvides += s.target.provides.length;
-    targetRequires += s.target.requires.length;
+  /** `services`: how many services will be added; `changes`: about how many move. */
+  constructor(services: number, changes: number) {
+    this.#moving = new Uint8Array(services);
+    this.#apis = new StringInterner(services);
+    this.#served = [new ServedBuilder(services, 2 * services), new ServedBuilder(services, 2 * changes)];
+    const needs = (capacity: number): NeedBuilder => ({
+      start: new Int32Array(services + 1),
+      rows: new Rows(2, capacity),
+    });
+    this.#needs = [needs(8 * services), needs(8 * changes)];
   }
-  // Most APIs are served by someone: as many API names as served entries, roughly.
-  const [apis, versions, ranges] = [new StringInterner(provides), new StringInterner(), new StringInterner()];
-  return {
-    moving,
-    served: [
-      servedRows(services, current, apis, versions, provides),
-      servedRows(services, target, apis, versions, targetProvides),
-    ],
-    needs: needRows(services, apis, ranges, requires, targetRequires),
-    apiNames: apis.names,
-    versionNames: versions.names,
-    rangeNames: ranges.names,
-  };
+
+  /**
+   * Adds service `service` (0, 1, 2 … in turn): what it runs now and, when the release moves it,
+   * the version it moves to. Requirements of both sides are taken together: a target requirement
+   * on the same API and range as the current one at its position (the usual case: a release keeps
+   * most requirements) reuses its ids while both strings are still in cache.
+   */
+  add(service: number, current: VersionSource, target: VersionSource | undefined): void {
+    const [apis, versions, ranges] = [this.#apis, this.#versions, this.#ranges];
+    this.#served[CURRENT].add(service, current.provides, apis, versions);
+    const [now, next] = this.#needs;
+    const requires = current.requires;
+    now.rows.reserve(requires.length);
+    const [nowApi, nowRange] = now.rows.columns as [Int32Array, Int32Array];
+    const first = now.rows.length;
+    for (let r = 0; r < requires.length; r++) {
+      const need = requires[r] as { readonly api: string; readonly range: string };
+      nowApi[first + r] = apis.id(need.api);
+      nowRange[first + r] = ranges.id(need.range);
+    }
+    now.rows.length = first + requires.length;
+    now.start[service + 1] = now.rows.length;
+    if (target === undefined) {
+      this.#served[TARGET].add(service, NO_PROVIDES, apis, versions);
+      next.start[service + 1] = next.rows.length;
+      return;
+    }
+    this.#moving[service] = 1;
+    this.#served[TARGET].add(service, target.provides, apis, versions);
+    const wanted = target.requires;
+    next.rows.reserve(wanted.length);
+    const [nextApi, nextRange] = next.rows.columns as [Int32Array, Int32Array];
+    const at = next.rows.length;
+    for (let r = 0; r < wanted.length; r++) {
+      const need = wanted[r] as { readonly api: string; readonly range: string };
+      const same = requires[r];
+      nextApi[at + r] =
+        same !== undefined && same.api === need.api ? (nowApi[first + r] ?? 0) : apis.id(need.api);
+      nextRange[at + r] =
+        same !== undefined && same.range === need.range ? (nowRange[first + r] ?? 0) : ranges.id(need.range);
+    }
+    next.rows.length = at + wanted.length;
+    next.start[service + 1] = next.rows.length;
+  }
+
+  finish(): CompactFleet {
+    return {
+      moving: this.#moving,
+      served: [this.#served[CURRENT].rows(), this.#served[TARGET].rows()],
+      needs: [needRows(this.#needs[CURRENT]), needRows(this.#needs[TARGET])],
+      apiNames: this.#apis.names,
+      versionNames: this.#versions.names,
+      rangeNames: this.#ranges.names,
+    };
+  }
 }
 
 /** The side a service runs as `side`: a service that does not move is its own target. */

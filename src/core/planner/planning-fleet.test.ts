@@ -2,7 +2,13 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { DocumentOf } from "../documents/document-kinds.js";
 import { InputError } from "../errors/domain-error.js";
-import { type PlanInput, resolvePlanningFleet } from "./planning-fleet.js";
+import { CURRENT, type Side, TARGET } from "./compact-fleet.js";
+import {
+  type PlanInput,
+  type PlanningFleet,
+  resolvePlanningFleet,
+  type ServiceVersion,
+} from "./planning-fleet.js";
 
 const NAMES = ["api", "billing", "cart", "db", "edge"];
 
@@ -71,6 +77,87 @@ describe("resolvePlanningFleet", () => {
         },
       ),
       { numRuns: 500 },
+    );
+  });
+});
+
+/** A service's rows of one side, read back through the interned names. */
+function decoded(fleet: PlanningFleet, s: number, side: Side) {
+  const c = fleet.compact;
+  const served = c.served[side];
+  const needs = c.needs[side];
+  const entries = [];
+  for (let e = served.start[s] ?? 0; e < (served.start[s + 1] ?? 0); e++) {
+    const versions = [];
+    for (let j = served.versionStart[e] ?? 0; j < (served.versionStart[e + 1] ?? 0); j++)
+      versions.push(c.versionNames[served.version[j] ?? -1]);
+    entries.push({ api: c.apiNames[served.api[e] ?? -1], versions });
+  }
+  const requires = [];
+  for (let k = needs.start[s] ?? 0; k < (needs.start[s + 1] ?? 0); k++)
+    requires.push({ api: c.apiNames[needs.api[k] ?? -1], range: c.rangeNames[needs.range[k] ?? -1] });
+  return { entries, requires };
+}
+
+/** The same, the plain way: one entry per API in order of first mention, each version once. */
+function expectedRows(version: ServiceVersion | undefined) {
+  if (version === undefined) return { entries: [], requires: [] };
+  const entries: { api: string; versions: string[] }[] = [];
+  for (const p of version.provides) {
+    const entry = entries.find((e) => e.api === p.api);
+    if (entry === undefined) entries.push({ api: p.api, versions: [p.version] });
+    else if (!entry.versions.includes(p.version)) entry.versions.push(p.version);
+  }
+  return { entries, requires: version.requires.map((r) => ({ api: r.api, range: r.range })) };
+}
+
+describe("the compact fleet", () => {
+  it("holds each service's provides and requires of both sides, however long the lists (rows grow past their first size)", () => {
+    const apis = fc.constantFrom("a", "b", "c", "payments-api-with-a-long-name", "d");
+    const provides = fc.array(fc.record({ api: apis, version: fc.constantFrom("1.0.0", "1.5.0", "2.0.0") }), {
+      maxLength: 40,
+    });
+    const requires = fc.array(fc.record({ api: apis, range: fc.constantFrom("^1.0.0", "^2.0.0", "*") }), {
+      maxLength: 40,
+    });
+    const service = fc.record({
+      provides,
+      requires,
+      change: fc.option(fc.record({ provides: fc.option(provides), requires: fc.option(requires) })),
+    });
+    fc.assert(
+      fc.property(fc.array(service, { minLength: 1, maxLength: 6 }), (drafts) => {
+        const input = inputOf(
+          drafts.map((_, i) => ({ name: `s${i}` })),
+          [],
+        );
+        const docs = input.services.map((doc, i) => ({
+          ...doc,
+          spec: { ...doc.spec, provides: drafts[i]?.provides ?? [], requires: drafts[i]?.requires ?? [] },
+        }));
+        const changes = drafts.flatMap((d, i) =>
+          d.change === null
+            ? []
+            : [
+                {
+                  service: `s${i}`,
+                  version: "2.0.0",
+                  ...(d.change.provides === null ? {} : { provides: d.change.provides }),
+                  ...(d.change.requires === null ? {} : { requires: d.change.requires }),
+                },
+              ],
+        );
+        const fleet = resolvePlanningFleet(
+          { services: docs, release: { ...input.release, spec: { ...input.release.spec, changes } } },
+          "prod",
+        );
+        fleet.services.forEach((s, i) => {
+          expect(decoded(fleet, i, CURRENT)).toEqual(expectedRows(s.current));
+          expect(decoded(fleet, i, TARGET)).toEqual(expectedRows(s.target));
+          expect(fleet.compact.moving[i]).toBe(s.target === undefined ? 0 : 1);
+        });
+      }),
+      { numRuns: 300 },
     );
   });
 });

@@ -51,8 +51,7 @@ export class StringInterner {
   }
 
   #find(name: string): number {
-    let hash = 0x811c9dc5 | 0;
-    for (let i = 0; i < name.length; i++) hash = Math.imul(hash ^ name.charCodeAt(i), 0x01000193);
+    const hash = hashOf(name);
     const slots = this.#slots;
     const mask = slots.length / SLOT_WORDS - 1;
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
@@ -102,6 +101,13 @@ export class StringInterner {
     }
     this.#slots = slots;
   }
+}
+
+/** FNV-1a (Fowler, Noll, Vo) over a name's code units. */
+export function hashOf(name: string): number {
+  let hash = 0x811c9dc5 | 0;
+  for (let i = 0; i < name.length; i++) hash = Math.imul(hash ^ name.charCodeAt(i), 0x01000193);
+  return hash;
 }
 
 /** Code units i and i + 1 of `name` in one word (0 past its end). */
