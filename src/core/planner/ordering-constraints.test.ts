@@ -6,9 +6,9 @@ import { CURRENT, TARGET } from "./compact-fleet.js";
 import { findMissing } from "./missing-providers.js";
 import {
   buildOrderingConstraints,
+  type EdgeCause,
   type IncompatiblePair,
   type OrderingConstraints,
-  type OrderingEdge,
 } from "./ordering-constraints.js";
 import { type NeedRef, type PairContext, pairRelation } from "./pair-relation.js";
 import { type PlanningFleet, resolvePlanningFleet } from "./planning-fleet.js";
@@ -19,12 +19,32 @@ const APIS = ["a", "b", "c", "d"];
 const VERSIONS = ["1.0.0", "1.5.0", "2.0.0", "3.0.0"];
 const RANGES = ["^1.0.0", "^1.5.0", "^2.0.0", ">=1.5.0", "1.x || 2.x", "*", "^3.0.0"];
 
+/** An ordering edge with its cause, as the reference builds them. */
+interface OrderingEdge {
+  readonly before: number;
+  readonly after: number;
+  readonly cause: EdgeCause;
+}
+
+/** What the reference answers: the constraints with every edge and its cause spelt out. */
+type SpeltOut = Omit<OrderingConstraints, "edges"> & { readonly edges: readonly OrderingEdge[] };
+
+/** The constraints with each edge's cause asked for, in edge order. */
+function speltOut(constraints: OrderingConstraints): SpeltOut {
+  const { edges, missing, incompatible } = constraints;
+  return {
+    edges: edges.before.map((before, e) => ({ before, after: edges.after[e] ?? -1, cause: edges.cause(e) })),
+    missing,
+    incompatible,
+  };
+}
+
 /**
  * The constraints as buildOrderingConstraints computed them before it learnt to skip quiet pairs:
  * pairRelation asked for every (consumer, provider) pair reached through a requirement, providers
  * in order of first reach. The fast path must give exactly this, order included.
  */
-function reference(fleet: PlanningFleet, matches: RangeMatcher): OrderingConstraints {
+function reference(fleet: PlanningFleet, matches: RangeMatcher): SpeltOut {
   const compact = fleet.compact;
   const providers = providerIndex(compact);
   const skip: [Uint8Array, Uint8Array] = [
@@ -137,7 +157,11 @@ describe("buildOrderingConstraints", () => {
       fc.property(fleets, (input) => {
         const fleet = resolvePlanningFleet(input, "prod");
         const expected = reference(fleet, createRangeMatcher());
-        expect(buildOrderingConstraints(fleet, createRangeMatcher())).toEqual(expected);
+        const constraints = buildOrderingConstraints(fleet, createRangeMatcher());
+        expect(speltOut(constraints)).toEqual(expected);
+        const { edges } = constraints;
+        for (let e = 0; e < edges.before.length; e++)
+          expect(edges.isDependsOn(e)).toBe(edges.cause(e).kind === "depends-on");
       }),
       { numRuns: 400 },
     );

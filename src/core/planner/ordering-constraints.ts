@@ -1,7 +1,7 @@
 import { type CompactFleet, CURRENT, type Side, TARGET } from "./compact-fleet.js";
 import { findMissing, type MissingProvider } from "./missing-providers.js";
-import type { NeedRef, PairContext, PairRelation, RequirementFailure } from "./pair-relation.js";
-import { pairRelation } from "./pair-relation.js";
+import type { NeedRef, PairContext, RequirementFailure } from "./pair-relation.js";
+import { pairOrder, pairRelation } from "./pair-relation.js";
 import type { PlanningFleet } from "./planning-fleet.js";
 import {
   ENTRY_WORDS,
@@ -19,13 +19,26 @@ export type EdgeCause =
   | { readonly kind: "depends-on" }
   | { readonly kind: "requirement"; readonly failure: RequirementFailure };
 
-/** `before` and `after` are indices into `PlanningFleet.services`. */
-export interface OrderingEdge {
-  readonly before: number;
-  readonly after: number;
-  readonly cause: EdgeCause;
-}
+/** Where an ordering edge comes from. */
+const DEPENDS_ON = 0;
+const CONSUMER_FIRST = 1;
+const PROVIDER_FIRST = 2;
 
+/**
+ * Precedence edges between services (indices into `PlanningFleet.services`): edge e puts
+ * `before[e]` in an earlier wave than `after[e]`. Plain lists rather than an object per edge: a
+ * 100,000-service fleet has 20,000 of them, and each object (with its cause, the failure and its
+ * list of versions) lived through the plan for the scavenger to copy, while only a conflict report
+ * ever reads a cause. `cause(e)` works it out again when asked: the pair's relation, as when the
+ * edge was made.
+ */
+export interface OrderingEdges {
+  readonly before: readonly number[];
+  readonly after: readonly number[];
+  /** 1 where the edge comes from a dependsOn, 0 where from a requirement. */
+  isDependsOn(e: number): boolean;
+  cause(e: number): EdgeCause;
+}
 /** A consumer and a provider that no relative order makes safe. */
 export interface IncompatiblePair {
   readonly kind: "incompatible";
@@ -33,7 +46,7 @@ export interface IncompatiblePair {
 }
 
 export interface OrderingConstraints {
-  readonly edges: readonly OrderingEdge[];
+  readonly edges: OrderingEdges;
   readonly missing: readonly MissingProvider[];
   readonly incompatible: readonly IncompatiblePair[];
 }
@@ -81,21 +94,7 @@ function semverTable(
 const BOTH_SIDES: readonly Side[] = [CURRENT, TARGET];
 const CURRENT_SIDE: readonly Side[] = [CURRENT];
 
-function relationEdge(relation: PairRelation, consumer: number, provider: number): OrderingEdge | undefined {
-  switch (relation.kind) {
-    case "any":
-    case "never":
-      return undefined;
-    case "consumer-first":
-      return { before: consumer, after: provider, cause: { kind: "requirement", failure: relation.reason } };
-    case "provider-first":
-      return { before: provider, after: consumer, cause: { kind: "requirement", failure: relation.reason } };
-    default: {
-      const unreachable: never = relation;
-      return unreachable;
-    }
-  }
-}
+const DEPENDS_ON_CAUSE: EdgeCause = Object.freeze({ kind: "depends-on" });
 
 /**
  * Turns the fleet into precedence edges between moving services plus the failures no order can
@@ -116,7 +115,12 @@ export function buildOrderingConstraints(fleet: PlanningFleet, matches: RangeMat
     nameOf: (s) => services[s]?.name ?? "",
     satisfies: semverTable(compact, matches),
   };
-  const edges: OrderingEdge[] = [];
+  const [before, after, origin]: [number[], number[], number[]] = [[], [], []];
+  const edge = (from: number, to: number, why: number) => {
+    before.push(from);
+    after.push(to);
+    origin.push(why);
+  };
   const incompatible: IncompatiblePair[] = [];
   // Scratch space reused for every consumer: which providers it reaches (the first `reachedCount`
   // of `reached`), and its needs on each. Emptied by count, never by `length = 0`: V8 drops an
@@ -205,10 +209,13 @@ export function buildOrderingConstraints(fleet: PlanningFleet, matches: RangeMat
     for (let r = 0; r < reachedCount; r++) {
       const p = reached[r] as number;
       const at = groupOf[p] ?? 0;
-      const relation = pairRelation(ctx, c, p, groups[at] ?? []);
-      if (relation.kind === "never") incompatible.push({ kind: "incompatible", reasons: relation.reasons });
-      const edge = relationEdge(relation, c, p);
-      if (edge !== undefined) edges.push(edge);
+      const order = pairOrder(ctx, c, p, groups[at] ?? []);
+      if (order === "consumer-first") edge(c, p, CONSUMER_FIRST);
+      else if (order === "provider-first") edge(p, c, PROVIDER_FIRST);
+      else if (order === "never") {
+        const relation = pairRelation(ctx, c, p, groups[at] ?? []);
+        if (relation.kind === "never") incompatible.push({ kind: "incompatible", reasons: relation.reasons });
+      }
     }
     for (let r = 0; r < reachedCount; r++) groupOf[reached[r] as number] = -1;
     reachedCount = 0;
@@ -216,8 +223,38 @@ export function buildOrderingConstraints(fleet: PlanningFleet, matches: RangeMat
     const dependencies = fleet.dependencies;
     for (let j = dependencies.start[c] ?? 0; j < (dependencies.start[c + 1] ?? 0); j++) {
       const d = dependencies.list[j] ?? 0;
-      if (compact.moving[d] === 1) edges.push({ before: d, after: c, cause: { kind: "depends-on" } });
+      if (compact.moving[d] === 1) edge(d, c, DEPENDS_ON);
     }
   }
+  /** The consumer's requirements on APIs the provider serves in some version, as they were grouped. */
+  const refsOn = (c: number, p: number) => {
+    const refs: NeedRef[] = [];
+    for (const side of compact.moving[c] === 1 ? BOTH_SIDES : CURRENT_SIDE) {
+      const rows = compact.needs[side];
+      for (let k = rows.start[c] ?? 0; k < (rows.start[c + 1] ?? 0); k++) {
+        if (skip[side][k] === 1) continue;
+        const api = rows.api[k] ?? 0;
+        for (let at = firstEntry(providers, api); at !== NO_ENTRY; at = nextEntry(providers, at))
+          if (providers.entries[ENTRY_WORDS * at] === p) refs.push(k * 2 + side);
+      }
+    }
+    return refs;
+  };
+  const causes = new Map<number, EdgeCause>();
+  const cause = (e: number): EdgeCause => {
+    const known = causes.get(e);
+    if (known !== undefined) return known;
+    const why = origin[e];
+    if (why === DEPENDS_ON) return DEPENDS_ON_CAUSE;
+    const [from, to] = [before[e] ?? 0, after[e] ?? 0];
+    const [c, p] = why === CONSUMER_FIRST ? [from, to] : [to, from];
+    const relation = pairRelation(ctx, c, p, refsOn(c, p));
+    if (relation.kind !== "consumer-first" && relation.kind !== "provider-first")
+      throw new Error(`edge ${e} (${c} and ${p}) no longer orders them: ${relation.kind}`);
+    const found: EdgeCause = { kind: "requirement", failure: relation.reason };
+    causes.set(e, found);
+    return found;
+  };
+  const edges: OrderingEdges = { before, after, isDependsOn: (e) => origin[e] === DEPENDS_ON, cause };
   return { edges, missing, incompatible };
 }

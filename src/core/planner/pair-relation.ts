@@ -148,31 +148,62 @@ function either(a: number, b: number): number {
   return a === NONE ? b : a;
 }
 
+/** Which orders a pair allows (a PairRelation's kind), without the failures that explain it. */
+export type PairOrder = PairRelation["kind"];
+
+/** A pair's order and the firstFailure answers it was decided by, which `relation` turns into reasons. */
+interface OrderCodes {
+  readonly order: PairOrder;
+  readonly sameWave: number;
+  readonly consumerFirst: number;
+  readonly providerFirst: number;
+}
+
 /**
  * The orders in which `consumer` and `provider` may roll out, from the states each order visits:
  * consumer first visits (mixed, old) and (new, mixed); provider first visits (old, mixed) and
  * (mixed, new); same wave visits (mixed, mixed). A service that does not move is its own target.
  */
-function relation(ctx: PairContext, c: number, p: number, checks: readonly NeedCheck[]): PairRelation {
+function orderOf(ctx: PairContext, c: number, p: number, checks: readonly NeedCheck[]): OrderCodes {
   // Direct calls rather than a helper closure: this runs for every pair with a moving service.
   const sameWave = either(
     firstFailure(ctx, c, checks, CURRENT, "mixed"),
     firstFailure(ctx, c, checks, TARGET, "mixed"),
   );
-  if (sameWave === NONE) return ANY;
+  if (sameWave === NONE) return { order: "any", sameWave, consumerFirst: NONE, providerFirst: NONE };
   const moving = c !== p && ctx.fleet.moving[c] === 1 && ctx.fleet.moving[p] === 1;
-  if (!moving) return { kind: "never", reasons: [failure(ctx, c, p, checks, sameWave)] };
+  if (!moving) return { order: "never", sameWave, consumerFirst: NONE, providerFirst: NONE };
   let consumerFirst = firstFailure(ctx, c, checks, CURRENT, "old");
   if (consumerFirst === NONE) consumerFirst = firstFailure(ctx, c, checks, TARGET, "old");
   if (consumerFirst === NONE) consumerFirst = firstFailure(ctx, c, checks, TARGET, "mixed");
   let providerFirst = firstFailure(ctx, c, checks, CURRENT, "mixed");
   if (providerFirst === NONE) providerFirst = firstFailure(ctx, c, checks, CURRENT, "new");
   if (providerFirst === NONE) providerFirst = firstFailure(ctx, c, checks, TARGET, "new");
-  if (consumerFirst === NONE && providerFirst !== NONE)
-    return { kind: "consumer-first", reason: failure(ctx, c, p, checks, providerFirst) };
-  if (providerFirst === NONE && consumerFirst !== NONE)
-    return { kind: "provider-first", reason: failure(ctx, c, p, checks, consumerFirst) };
-  if (consumerFirst === NONE || providerFirst === NONE) return ANY; // unreachable: both orders safe imply the same wave is
+  let order: PairOrder = "never";
+  if (consumerFirst === NONE && providerFirst !== NONE) order = "consumer-first";
+  else if (providerFirst === NONE && consumerFirst !== NONE) order = "provider-first";
+  else if (consumerFirst === NONE || providerFirst === NONE) order = "any"; // unreachable: both orders safe imply the same wave is
+  return { order, sameWave, consumerFirst, providerFirst };
+}
+
+/** The relation `orderOf` decided, with the failures that explain it. */
+function relation(ctx: PairContext, c: number, p: number, checks: readonly NeedCheck[]): PairRelation {
+  const { order, sameWave, consumerFirst, providerFirst } = orderOf(ctx, c, p, checks);
+  switch (order) {
+    case "any":
+      return ANY;
+    case "consumer-first":
+      return { kind: "consumer-first", reason: failure(ctx, c, p, checks, providerFirst) };
+    case "provider-first":
+      return { kind: "provider-first", reason: failure(ctx, c, p, checks, consumerFirst) };
+    case "never":
+      break;
+    default: {
+      const unreachable: never = order;
+      return unreachable;
+    }
+  }
+  if (consumerFirst === NONE) return { kind: "never", reasons: [failure(ctx, c, p, checks, sameWave)] };
   const [a, b] = [checks[consumerFirst >> 2] as NeedCheck, checks[providerFirst >> 2] as NeedCheck];
   // Interned ids: the same id is the same API (range) name.
   const same = a.api === b.api && a.range === b.range;
@@ -202,6 +233,28 @@ function quietPair(ctx: PairContext, p: number, refs: readonly NeedRef[]): boole
 }
 
 /**
+ * pairRelation's kind alone: the orders a consumer and a provider allow, without building the
+ * failures that explain them. A large fleet orders tens of thousands of pairs, and only a conflict
+ * report reads why (see OrderingEdges.cause).
+ */
+export function pairOrder(
+  ctx: PairContext,
+  consumer: number,
+  provider: number,
+  refs: readonly NeedRef[],
+): PairOrder {
+  if (quietPair(ctx, provider, refs)) return "any";
+  return orderOf(ctx, consumer, provider, checksOf(ctx, provider, refs)).order;
+}
+
+/** One check per requirement: a loop rather than map, so no closure per pair. */
+function checksOf(ctx: PairContext, provider: number, refs: readonly NeedRef[]): NeedCheck[] {
+  const checks = new Array<NeedCheck>(refs.length);
+  for (let i = 0; i < refs.length; i++) checks[i] = check(ctx, provider, refs[i] as NeedRef);
+  return checks;
+}
+
+/**
  * The relation of a consumer to one provider (service indices), from the consumer's requirements
  * on APIs the provider serves in some version (`refs`). When no order works it names a smallest
  * set of requirements to blame: one that fails in every order on its own if there is one, else
@@ -214,9 +267,7 @@ export function pairRelation(
   refs: readonly NeedRef[],
 ): PairRelation {
   if (quietPair(ctx, provider, refs)) return ANY;
-  // A loop rather than map: no closure per pair (a 100,000-service fleet has 20,000 such pairs).
-  const checks = new Array<NeedCheck>(refs.length);
-  for (let i = 0; i < refs.length; i++) checks[i] = check(ctx, provider, refs[i] as NeedRef);
+  const checks = checksOf(ctx, provider, refs);
   const found = relation(ctx, consumer, provider, checks);
   if (found.kind !== "never" || found.reasons.length < 2) return found;
   for (const single of checks) {
