@@ -116,7 +116,7 @@ class ServedBuilder {
       for (let b = a; b < provides.length; b++) {
         const q = provides[b] as { readonly api: string; readonly version: string };
         if (q.api !== name) continue;
-        const id = versions.id(q.version);
+        const id = versions.idInRun(q.version);
         let seen = false;
         for (let j = first; j < count && !seen; j++) seen = version[j] === id;
         if (!seen) version[count++] = id;
@@ -191,7 +191,7 @@ export class CompactFleetBuilder {
     for (let r = 0; r < requires.length; r++) {
       const need = requires[r] as { readonly api: string; readonly range: string };
       nowApi[first + r] = apis.id(need.api);
-      nowRange[first + r] = ranges.id(need.range);
+      nowRange[first + r] = ranges.idInRun(need.range);
     }
     now.rows.length = first + requires.length;
     now.start[service + 1] = now.rows.length;
@@ -212,7 +212,9 @@ export class CompactFleetBuilder {
       nextApi[at + r] =
         same !== undefined && same.api === need.api ? (nowApi[first + r] ?? 0) : apis.id(need.api);
       nextRange[at + r] =
-        same !== undefined && same.range === need.range ? (nowRange[first + r] ?? 0) : ranges.id(need.range);
+        same !== undefined && same.range === need.range
+          ? (nowRange[first + r] ?? 0)
+          : ranges.idInRun(need.range);
     }
     next.rows.length = at + wanted.length;
     next.start[service + 1] = next.rows.length;

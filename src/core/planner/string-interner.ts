@@ -42,7 +42,15 @@ export class StringInterner {
   }
 
   id(name: string): number {
-    // Fleets repeat a few ranges and versions in a row: the last name answers them without hashing.
+    return this.#find(name);
+  }
+
+  /**
+   * `id` for names that come in runs, as a fleet's few ranges and versions do: the last name asked
+   * answers a repeat without hashing. Not for names that rarely repeat in a row (API names): there
+   * the comparison with the last name is a string comparison per lookup, spent for nothing.
+   */
+  idInRun(name: string): number {
     if (name === this.#last && this.#lastId >= 0) return this.#lastId;
     const id = this.#find(name);
     this.#last = name;
