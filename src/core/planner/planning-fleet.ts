@@ -3,6 +3,7 @@ import type { ReleaseChange } from "../documents/kinds/release.js";
 import { InputError } from "../errors/domain-error.js";
 import { type CompactFleet, CompactFleetBuilder } from "./compact-fleet.js";
 import type { ServiceMigrationFacts } from "./service-migration-facts.js";
+import { type ServiceMove, serviceMove } from "./service-move.js";
 import { hashOf } from "./string-interner.js";
 
 /** What the planner reads: Service documents and one Release, already validated. */
@@ -40,6 +41,8 @@ export interface FleetService {
   /** The version the release moves it to in this environment; undefined when it does not move. */
   readonly target: ServiceVersion | undefined;
   readonly change: ReleaseChange | undefined;
+  /** What the waves need of the move, when the release moves the service (see ServiceMove). */
+  readonly move: ServiceMove | undefined;
   readonly dependsOn: readonly string[];
 }
 
@@ -262,6 +265,7 @@ function resolveInOrder(
       current,
       target,
       change: moves ? change : undefined,
+      move: moves && change !== undefined ? serviceMove(running, change) : undefined,
       dependsOn,
     };
     compact.add(i, current, target);
