@@ -112,7 +112,7 @@ export class StringInterner {
 }
 
 /** FNV-1a (Fowler, Noll, Vo) over a name's code units. */
-export function hashOf(name: string): number {
+function hashOf(name: string): number {
   let hash = 0x811c9dc5 | 0;
   for (let i = 0; i < name.length; i++) hash = Math.imul(hash ^ name.charCodeAt(i), 0x01000193);
   return hash;
