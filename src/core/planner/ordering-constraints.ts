@@ -35,10 +35,11 @@ const PROVIDER_FIRST = 2;
 export interface OrderingEdges {
   readonly before: readonly number[];
   readonly after: readonly number[];
-  /** 1 where the edge comes from a dependsOn, 0 where from a requirement. */
+  /** Whether edge e comes from a dependsOn (otherwise from a requirement). */
   isDependsOn(e: number): boolean;
   cause(e: number): EdgeCause;
 }
+
 /** A consumer and a provider that no relative order makes safe. */
 export interface IncompatiblePair {
   readonly kind: "incompatible";
