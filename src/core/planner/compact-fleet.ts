@@ -135,17 +135,62 @@ class ServedBuilder {
   }
 }
 
+/** A requirement as the builder reads it. */
+type Need = VersionSource["requires"][number];
+
 /** One side's need rows as they are built: requirement k is API columns[0][k] in range columns[1][k]. */
-interface NeedBuilder {
+class NeedBuilder {
   readonly start: Int32Array;
   readonly rows: Rows;
-}
 
-const needRows = (b: NeedBuilder): NeedRows => ({
-  start: b.start,
-  api: b.rows.view(0),
-  range: b.rows.view(1),
-});
+  constructor(services: number, capacity: number) {
+    this.start = new Int32Array(services + 1);
+    this.rows = new Rows(2, capacity);
+  }
+
+  /**
+   * Appends service `service`'s requirements and returns the row of the first. A requirement on
+   * the same API (range) as the one at its position in `earlier`, whose rows start at `earlierAt`
+   * in `from`, reuses that id instead of hashing the name again: a release keeps most requirements,
+   * and the current version's strings are still in cache.
+   */
+  add(
+    service: number,
+    needs: readonly Need[],
+    apis: StringInterner,
+    ranges: StringInterner,
+    earlier?: readonly Need[],
+    from: NeedBuilder = this,
+    earlierAt = 0,
+  ): number {
+    this.rows.reserve(needs.length);
+    const [api, range] = this.rows.columns as [Int32Array, Int32Array];
+    const [earlierApi, earlierRange] = from.rows.columns as [Int32Array, Int32Array];
+    const at = this.rows.length;
+    for (let r = 0; r < needs.length; r++) {
+      const need = needs[r] as Need;
+      const same = earlier?.[r];
+      api[at + r] =
+        same !== undefined && same.api === need.api ? (earlierApi[earlierAt + r] ?? 0) : apis.id(need.api);
+      range[at + r] =
+        same !== undefined && same.range === need.range
+          ? (earlierRange[earlierAt + r] ?? 0)
+          : ranges.idInRun(need.range);
+    }
+    this.rows.length = at + needs.length;
+    this.start[service + 1] = this.rows.length;
+    return at;
+  }
+
+  /** Service `service` has no requirements on this side. */
+  none(service: number): void {
+    this.start[service + 1] = this.rows.length;
+  }
+
+  finish(): NeedRows {
+    return { start: this.start, api: this.rows.view(0), range: this.rows.view(1) };
+  }
+}
 
 /**
  * Builds a CompactFleet one service at a time, in service order, while the caller reads that
@@ -167,64 +212,31 @@ export class CompactFleetBuilder {
     this.#moving = new Uint8Array(services);
     this.#apis = new StringInterner(services);
     this.#served = [new ServedBuilder(services, 2 * services), new ServedBuilder(services, 2 * changes)];
-    const needs = (capacity: number): NeedBuilder => ({
-      start: new Int32Array(services + 1),
-      rows: new Rows(2, capacity),
-    });
-    this.#needs = [needs(8 * services), needs(8 * changes)];
+    this.#needs = [new NeedBuilder(services, 8 * services), new NeedBuilder(services, 8 * changes)];
   }
 
   /**
    * Adds service `service` (0, 1, 2 … in turn): what it runs now and, when the release moves it,
-   * the version it moves to. Requirements of both sides are taken together: a target requirement
-   * on the same API and range as the current one at its position (the usual case: a release keeps
-   * most requirements) reuses its ids while both strings are still in cache.
+   * the version it moves to (empty target rows when it does not). Both sides are taken together,
+   * so that target requirements kept from the current version reuse its ids (NeedBuilder.add).
    */
   add(service: number, current: VersionSource, target: VersionSource | undefined): void {
     const [apis, versions, ranges] = [this.#apis, this.#versions, this.#ranges];
-    this.#served[CURRENT].add(service, current.provides, apis, versions);
     const [now, next] = this.#needs;
-    const requires = current.requires;
-    now.rows.reserve(requires.length);
-    const [nowApi, nowRange] = now.rows.columns as [Int32Array, Int32Array];
-    const first = now.rows.length;
-    for (let r = 0; r < requires.length; r++) {
-      const need = requires[r] as { readonly api: string; readonly range: string };
-      nowApi[first + r] = apis.id(need.api);
-      nowRange[first + r] = ranges.idInRun(need.range);
-    }
-    now.rows.length = first + requires.length;
-    now.start[service + 1] = now.rows.length;
-    if (target === undefined) {
-      this.#served[TARGET].add(service, NO_PROVIDES, apis, versions);
-      next.start[service + 1] = next.rows.length;
-      return;
-    }
-    this.#moving[service] = 1;
-    this.#served[TARGET].add(service, target.provides, apis, versions);
-    const wanted = target.requires;
-    next.rows.reserve(wanted.length);
-    const [nextApi, nextRange] = next.rows.columns as [Int32Array, Int32Array];
-    const at = next.rows.length;
-    for (let r = 0; r < wanted.length; r++) {
-      const need = wanted[r] as { readonly api: string; readonly range: string };
-      const same = requires[r];
-      nextApi[at + r] =
-        same !== undefined && same.api === need.api ? (nowApi[first + r] ?? 0) : apis.id(need.api);
-      nextRange[at + r] =
-        same !== undefined && same.range === need.range
-          ? (nowRange[first + r] ?? 0)
-          : ranges.idInRun(need.range);
-    }
-    next.rows.length = at + wanted.length;
-    next.start[service + 1] = next.rows.length;
+    if (target !== undefined) this.#moving[service] = 1;
+    this.#served[CURRENT].add(service, current.provides, apis, versions);
+    this.#served[TARGET].add(service, target?.provides ?? NO_PROVIDES, apis, versions);
+    const first = now.add(service, current.requires, apis, ranges);
+    // No call with a shared frozen empty list: its different shape makes the loop's reads polymorphic.
+    if (target === undefined) next.none(service);
+    else next.add(service, target.requires, apis, ranges, current.requires, now, first);
   }
 
   finish(): CompactFleet {
     return {
       moving: this.#moving,
       served: [this.#served[CURRENT].rows(), this.#served[TARGET].rows()],
-      needs: [needRows(this.#needs[CURRENT]), needRows(this.#needs[TARGET])],
+      needs: [this.#needs[CURRENT].finish(), this.#needs[TARGET].finish()],
       apiNames: this.#apis.names,
       versionNames: this.#versions.names,
       rangeNames: this.#ranges.names,

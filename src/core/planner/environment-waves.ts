@@ -1,50 +1,41 @@
-import { compareNames, type FleetService } from "./planning-fleet.js";
+import { compareNames } from "./planning-fleet.js";
 import type { PlanStep, PlanWave } from "./release-plan.js";
 import { ESTIMATE_DEFAULTS } from "./rollout-estimate.js";
 import type { ServiceMove } from "./service-move.js";
 
-/** A service of a rollout wave: one the release moves. */
-type Moving = FleetService & { readonly move: ServiceMove };
-
 const migrationTime = (count: number) => count * ESTIMATE_DEFAULTS.migrationSeconds;
 const maxOf = (values: readonly number[]) => values.reduce((a, b) => Math.max(a, b), 0);
 
-/** The groups as services that move: only those are ever put in a wave. */
-function moving(groups: readonly (readonly FleetService[])[]): readonly (readonly Moving[])[] {
-  for (const services of groups)
-    for (const s of services)
-      if (s.move === undefined) throw new Error(`service ${s.name} is in a wave but does not move`);
-  return groups as readonly (readonly Moving[])[];
-}
-
-/** Appends the service's expand step, when it has start migrations (most have none: nothing is built). */
-function pushExpandStep(steps: PlanStep[], service: Moving): void {
-  const migrations = service.move.startMigrations;
-  if (migrations.length > 0) steps.push({ kind: "migrate-expand", service: service.name, migrations });
+/** Appends the move's expand step, when it has start migrations (most have none: nothing is built). */
+function pushExpandStep(steps: PlanStep[], move: ServiceMove): void {
+  const migrations = move.startMigrations;
+  if (migrations.length > 0) steps.push({ kind: "migrate-expand", service: move.service, migrations });
 }
 
 // Plain loops rather than map/flatMap/spread: a 100,000-service fleet moves tens of thousands of
 // services, and the intermediate arrays per service were a measurable part of planning it.
-function rolloutWave(index: number, services: readonly Moving[], nextServices: readonly Moving[]): PlanWave {
+function rolloutWave(
+  index: number,
+  moves: readonly ServiceMove[],
+  nextMoves: readonly ServiceMove[],
+): PlanWave {
   const steps: PlanStep[] = [];
   // A service of wave 0 has no earlier wave to prepare its schema in, so it expands first.
-  if (index === 0) for (const s of services) pushExpandStep(steps, s);
-  for (const s of services)
-    steps.push({ kind: "rollout", service: s.name, from: s.move.from, to: s.move.to });
-  for (const s of nextServices) pushExpandStep(steps, s);
-  for (const s of services) steps.push({ kind: "verify", service: s.name });
+  if (index === 0) for (const m of moves) pushExpandStep(steps, m);
+  for (const m of moves) steps.push({ kind: "rollout", service: m.service, from: m.from, to: m.to });
+  for (const m of nextMoves) pushExpandStep(steps, m);
+  for (const m of moves) steps.push({ kind: "verify", service: m.service });
   let rollout = 0;
   let backout = 0;
-  for (const s of services) {
-    const move = s.move;
+  for (const m of moves) {
     rollout = Math.max(
       rollout,
-      (index === 0 ? migrationTime(move.startMigrations.length) : 0) + move.rolloutSeconds,
+      (index === 0 ? migrationTime(m.startMigrations.length) : 0) + m.rolloutSeconds,
     );
-    backout = Math.max(backout, move.backoutSeconds);
+    backout = Math.max(backout, m.backoutSeconds);
   }
   let ahead = 0;
-  for (const s of nextServices) ahead = Math.max(ahead, migrationTime(s.move.startMigrations.length));
+  for (const m of nextMoves) ahead = Math.max(ahead, migrationTime(m.startMigrations.length));
   return {
     index,
     steps,
@@ -54,35 +45,31 @@ function rolloutWave(index: number, services: readonly Moving[], nextServices: r
 }
 
 /**
- * The waves of one environment from the services of each rollout wave (services the release
- * moves): expand migrations run one wave ahead of their service (they are backward compatible, so
- * early is safe and saves time), and all contract migrations wait in a final wave for every
- * rollout and the rollback window. The contract wave's backout is 0: before it runs there is
- * nothing to undo, after it nothing can be.
+ * The waves of one environment from the moves of each rollout wave: expand migrations run one
+ * wave ahead of their service (they are backward compatible, so early is safe and saves time),
+ * and all contract migrations wait in a final wave for every rollout and the rollback window.
+ * The contract wave's backout is 0: before it runs there is nothing to undo, after it nothing can be.
  */
 export function environmentWaves(
-  groups: readonly (readonly FleetService[])[],
+  groups: readonly (readonly ServiceMove[])[],
   rollbackWindowSeconds: number,
 ): PlanWave[] {
-  const rollouts = moving(groups);
-  const waves = rollouts.map((services, k) => rolloutWave(k, services, rollouts[k + 1] ?? []));
-  // Loops rather than flat(): most plans contract nothing, and a copy of every wave's services
+  const waves = groups.map((moves, k) => rolloutWave(k, moves, groups[k + 1] ?? []));
+  // Loops rather than flat(): most plans contract nothing, and a copy of every wave's moves
   // would be one more array of tens of thousands for the scavenger.
-  const contracting: Moving[] = [];
-  for (const services of rollouts)
-    for (const s of services) if (s.move.contractMigrations.length > 0) contracting.push(s);
-  contracting.sort((a, b) => compareNames(a.name, b.name));
+  const contracting: ServiceMove[] = [];
+  for (const moves of groups) for (const m of moves) if (m.contractMigrations.length > 0) contracting.push(m);
+  contracting.sort((a, b) => compareNames(a.service, b.service));
   if (contracting.length > 0) {
     waves.push({
       index: waves.length,
-      steps: contracting.map((s) => ({
+      steps: contracting.map((m) => ({
         kind: "migrate-contract",
-        service: s.name,
-        migrations: s.move.contractMigrations,
+        service: m.service,
+        migrations: m.contractMigrations,
       })),
       estimateSeconds:
-        rollbackWindowSeconds +
-        maxOf(contracting.map((s) => migrationTime(s.move.contractMigrations.length))),
+        rollbackWindowSeconds + maxOf(contracting.map((m) => migrationTime(m.contractMigrations.length))),
       backoutSeconds: 0,
     });
   }

@@ -5,16 +5,12 @@ import { findCycles } from "./cycle-search.js";
 import { environmentWaves } from "./environment-waves.js";
 import { applyMigrationGate } from "./migration-gate.js";
 import { buildOrderingConstraints } from "./ordering-constraints.js";
-import {
-  type FleetService,
-  type PlanInput,
-  type PlanningFleet,
-  resolvePlanningFleet,
-} from "./planning-fleet.js";
+import { type PlanInput, type PlanningFleet, resolvePlanningFleet } from "./planning-fleet.js";
 import { buildPrecedenceGraph, type PrecedenceGraph } from "./precedence-graph.js";
 import { createRangeMatcher, type RangeMatcher } from "./range-matcher.js";
 import { releaseEstimate } from "./release-estimate.js";
 import type { EnvironmentPlan, PlanConflict, ReleasePlan } from "./release-plan.js";
+import type { ServiceMove } from "./service-move.js";
 import { scheduleWaves } from "./wave-schedule.js";
 
 export interface PlanOptions {
@@ -72,14 +68,15 @@ function planEnvironment(input: PlanInput, environment: string, matches: RangeMa
   const tiers = new Int32Array(graph.serviceOf.length);
   for (let v = 0; v < tiers.length; v++) tiers[v] = fleet.services[graph.serviceOf[v] ?? 0]?.tier ?? 0;
   const waveOf = scheduleWaves(graph, tiers, input.release.spec.maxParallel ?? Number.POSITIVE_INFINITY);
-  const groups: FleetService[][] = [];
+  // The graph's nodes are the services that move, so each has its move.
+  const groups: ServiceMove[][] = [];
   for (let v = 0; v < waveOf.length; v++) {
     const wave = waveOf[v] ?? 0;
-    const service = fleet.services[graph.serviceOf[v] ?? 0];
-    if (service === undefined) continue;
+    const move = fleet.services[graph.serviceOf[v] ?? 0]?.move;
+    if (move === undefined) continue;
     const group = groups[wave];
-    if (group === undefined) groups[wave] = [service];
-    else group.push(service);
+    if (group === undefined) groups[wave] = [move];
+    else group.push(move);
   }
   const window = input.release.spec.rollbackWindow;
   // filter() skips holes: a wave nobody was eligible for is not a wave.

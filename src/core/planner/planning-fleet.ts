@@ -99,12 +99,12 @@ function isVersion(source: VersionDocument): source is ServiceVersion {
   return source.provides !== undefined && source.requires !== undefined;
 }
 
-/** Where `name` is among `count` names sorted in code-unit order (`nameAt`), or undefined. */
-function search(count: number, nameAt: (i: number) => string, name: string): number | undefined {
-  let [low, high] = [0, count - 1];
+/** Where `name` is in `names` (sorted in code-unit order), or undefined. */
+function indexIn(names: readonly string[], name: string): number | undefined {
+  let [low, high] = [0, names.length - 1];
   while (low <= high) {
     const mid = (low + high) >>> 1;
-    const found = nameAt(mid);
+    const found = names[mid] as string;
     if (found === name) return mid;
     if (found < name) low = mid + 1;
     else high = mid - 1;
@@ -122,10 +122,7 @@ function changesByService(input: PlanInput, names: readonly string[]): (ReleaseC
   for (let c = 0; c < all.length; c++) {
     const change = all[c] as ReleaseChange;
     while (cursor < names.length && (names[cursor] as string) < change.service) cursor++;
-    const at =
-      names[cursor] === change.service
-        ? cursor
-        : search(names.length, (i) => names[i] as string, change.service);
+    const at = names[cursor] === change.service ? cursor : indexIn(names, change.service);
     if (at === undefined) {
       throw new InputError(
         "plan.unknown-service",
@@ -141,19 +138,6 @@ function changesByService(input: PlanInput, names: readonly string[]): (ReleaseC
     changes[at] = change;
   }
   return changes;
-}
-
-/** Where `name` is in `names` (sorted in code-unit order), or undefined. */
-function indexIn(names: readonly string[], name: string): number | undefined {
-  let [low, high] = [0, names.length - 1];
-  while (low <= high) {
-    const mid = (low + high) >>> 1;
-    const found = names[mid] as string;
-    if (found === name) return mid;
-    if (found < name) low = mid + 1;
-    else high = mid - 1;
-  }
-  return undefined;
 }
 
 /** Services sorted by name, and their names: for a fleet (or its changes) out of name order. */
@@ -238,7 +222,7 @@ function resolveInOrder(
       current,
       target,
       change: moves ? change : undefined,
-      move: moves && change !== undefined ? serviceMove(running, change) : undefined,
+      move: moves && change !== undefined ? serviceMove(name, running, change) : undefined,
       dependsOn,
     };
     compact.add(i, current, target);

@@ -9,6 +9,7 @@ import { backoutSeconds, rolloutSeconds } from "./rollout-estimate.js";
  * service, where this object, allocated beside the service's own, costs one.
  */
 export interface ServiceMove {
+  readonly service: string;
   readonly from: string;
   readonly to: string;
   /** From the start of the rollout until its strategy has finished (rolloutSeconds). */
@@ -27,11 +28,12 @@ export interface ServiceMove {
 /** Shared: most changes carry no migrations, and no list is built for them. */
 const NONE: readonly string[] = Object.freeze([]);
 
-/** The move of a service from its running version `from` to `change`. */
-export function serviceMove(from: string, change: ReleaseChange): ServiceMove {
+/** The move of `service` from its running version `from` to `change`. */
+export function serviceMove(service: string, from: string, change: ReleaseChange): ServiceMove {
   const all = change.migrations;
   const none = all === undefined || all.length === 0;
   return {
+    service,
     from,
     to: change.version,
     rolloutSeconds: rolloutSeconds(change.strategy),
