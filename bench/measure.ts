@@ -1,4 +1,11 @@
 /** Tiny benchmark runner: warm up, then take the median of several timed runs. */
+
+/** The middle value (of an even count, the upper of the two middle ones). */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+}
+
 export function measure<T>(
   label: string,
   runs: number,
@@ -11,8 +18,7 @@ export function measure<T>(
     result = work();
     times.push(performance.now() - start);
   }
-  times.sort((a, b) => a - b);
-  return { label, medianMs: times[Math.floor(times.length / 2)] ?? 0, result };
+  return { label, medianMs: median(times), result };
 }
 
 export async function measureAsync<T>(
@@ -27,8 +33,7 @@ export async function measureAsync<T>(
     result = await work();
     times.push(performance.now() - start);
   }
-  times.sort((a, b) => a - b);
-  return { label, medianMs: times[Math.floor(times.length / 2)] ?? 0, result };
+  return { label, medianMs: median(times), result };
 }
 
 export function verdict(ok: boolean): string {

@@ -12,6 +12,7 @@ import type { DocumentOf } from "../src/core/documents/document-kinds.js";
 import type { ReleaseChange } from "../src/core/documents/kinds/release.js";
 import { planRelease } from "../src/core/planner/plan-release.js";
 import type { PlanInput } from "../src/core/planner/planning-fleet.js";
+import { median } from "./measure.js";
 
 /** Mulberry32: a small seeded generator, so every run plans the same fleets. */
 function random(seed: number): () => number {
@@ -154,18 +155,13 @@ function batch(loops: number, work: () => unknown): number {
   return (end - start) / loops;
 }
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-}
-
 const sizes = [1_000, 10_000, 100_000] as const;
 /**
  * Runs per batch, so that each size's batch is about the same length of time (the 100,000 plan is
  * one run): the sizes of one round are then measured within a second of each other.
  */
 const LOOPS: Record<(typeof sizes)[number], number> = { 1000: 50, 10000: 10, 100000: 1 };
+/** Odd, so that a median is one round's figure. */
 const ROUNDS = 21;
 
 // Warm up the JIT on a different fleet until it has settled: on this machine a 10,000-service

@@ -203,6 +203,7 @@ function relation(ctx: PairContext, c: number, p: number, checks: readonly NeedC
       return unreachable;
     }
   }
+  // Never, and not both moving: orderOf stopped at the same wave, whose failure explains it.
   if (consumerFirst === NONE) return { kind: "never", reasons: [failure(ctx, c, p, checks, sameWave)] };
   const [a, b] = [checks[consumerFirst >> 2] as NeedCheck, checks[providerFirst >> 2] as NeedCheck];
   // Interned ids: the same id is the same API (range) name.

@@ -39,7 +39,6 @@ export interface FleetService {
   readonly current: ServiceVersion;
   /** The version the release moves it to in this environment; undefined when it does not move. */
   readonly target: ServiceVersion | undefined;
-  readonly change: ReleaseChange | undefined;
   /** What the waves need of the move, when the release moves the service (see ServiceMove). */
   readonly move: ServiceMove | undefined;
   readonly dependsOn: readonly string[];
@@ -221,7 +220,6 @@ function resolveInOrder(
       tier: spec.tier ?? 0,
       current,
       target,
-      change: moves ? change : undefined,
       move: moves && change !== undefined ? serviceMove(name, running, change) : undefined,
       dependsOn,
     };
