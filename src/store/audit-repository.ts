@@ -41,7 +41,7 @@ const VERIFY_BATCH = 5_000;
 
 /**
  * The append-only, hash-chained audit log on SQLite or PostgreSQL. Appends are serialized (SQLite's
- * single writer taken up front with BEGIN IMMEDIATE; a PostgreSQL transaction-scoped advisory lock
+ * single writer taken up front, as every store transaction begins IMMEDIATE; a PostgreSQL transaction-scoped advisory lock
  * across replicas), so every append reads the head it chains onto and the chain never forks.
  */
 export class AuditRepository {
@@ -219,25 +219,16 @@ export class AuditRepository {
     return { start, records };
   }
 
+  /**
+   * One writer at a time: on SQLite every transaction begins IMMEDIATE (ImmediateSqliteDialect), so
+   * it holds the write lock before it reads the head; on PostgreSQL an advisory lock does the same.
+   */
   private async writeTransaction<T>(work: (db: Kysely<Schema>) => Promise<T>): Promise<T> {
     const { db, dialect } = this.database;
-    if (dialect === "postgres")
-      return db.transaction().execute(async (trx) => {
+    return db.transaction().execute(async (trx) => {
+      if (dialect === "postgres")
         await sql`select pg_advisory_xact_lock(hashtext('upshift.audit'))`.execute(trx);
-        return work(trx);
-      });
-    // Kysely opens a deferred transaction; IMMEDIATE takes the write lock before the head is read,
-    // so another process cannot append between our read and our write.
-    return db.connection().execute(async (conn) => {
-      await sql`begin immediate`.execute(conn);
-      try {
-        const result = await work(conn);
-        await sql`commit`.execute(conn);
-        return result;
-      } catch (error) {
-        await sql`rollback`.execute(conn);
-        throw error;
-      }
+      return work(trx);
     });
   }
 }

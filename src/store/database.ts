@@ -1,9 +1,10 @@
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import SQLite from "better-sqlite3";
-import { Kysely, Migrator, SqliteDialect, sql } from "kysely";
+import { Kysely, Migrator, sql } from "kysely";
 import pg from "pg";
 import type { DialectName } from "./dialect-name.js";
+import { ImmediateSqliteDialect } from "./immediate-sqlite-dialect.js";
 import { allMigrations } from "./migrations/all-migrations.js";
 import type { Schema } from "./schema.js";
 import { SchemaScopedPostgresDialect } from "./schema-scoped-introspector.js";
@@ -76,7 +77,7 @@ export async function openDatabase(config: StoreConfig): Promise<Database> {
     sqlite.pragma("foreign_keys = ON");
     sqlite.pragma("synchronous = NORMAL");
     const cached = withStatementCache(sqlite);
-    const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: cached }) });
+    const db = new Kysely<Schema>({ dialect: new ImmediateSqliteDialect({ database: cached }) });
     database = { db, dialect: "sqlite", location: file, close: () => db.destroy(), sqlite: cached };
   }
   await migrateToLatest(database);

@@ -3,7 +3,8 @@ import type { Database } from "./database.js";
 import type { Schema } from "./schema.js";
 
 /**
- * Runs `work` in a transaction that no other document write overlaps: SQLite has a single writer;
+ * Runs `work` in a transaction that no other document write overlaps: on SQLite every transaction
+ * begins IMMEDIATE (ImmediateSqliteDialect), taking the single writer's lock up front;
  * on PostgreSQL a transaction-scoped advisory lock serializes writers across replicas, so
  * validation always sees the state it writes against.
  */
